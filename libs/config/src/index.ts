@@ -1,0 +1,2 @@
+export { BeckonConfig, ConfigError, configSchema, isValidTimezone, loadConfig, requireConfig, HHMM_PATTERN } from './beckon-config';
+export { BECKON_CONFIG, ConfigModule } from './config.module';

@@ -1,0 +1,23 @@
+export interface TopicNames {
+  events: string;
+  eventsDeadLetter: string;
+  emailDispatch: string;
+  webPushDispatch: string;
+  emailDeadLetter: string;
+  webPushDeadLetter: string;
+}
+
+export function topicNames(eventsTopic: string, internalPrefix: string): TopicNames {
+  return {
+    events: eventsTopic,
+    eventsDeadLetter: `${eventsTopic}.dlq`,
+    emailDispatch: `${internalPrefix}.dispatch.email`,
+    webPushDispatch: `${internalPrefix}.dispatch.webpush`,
+    emailDeadLetter: `${internalPrefix}.dispatch.email.dlq`,
+    webPushDeadLetter: `${internalPrefix}.dispatch.webpush.dlq`,
+  };
+}
+
+export function consumerGroup(internalPrefix: string, service: 'engine' | 'email' | 'webpush'): string {
+  return `${internalPrefix}.${service}`;
+}

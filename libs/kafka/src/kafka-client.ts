@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { Admin, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+
+const nestLevel: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Routes kafkajs logs through Nest's logger so every service logs in one format. */
+function kafkaLogCreator() {
+  const logger = new Logger('kafkajs');
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      logger[nestLevel[level] ?? 'log'](`${message} ${JSON.stringify(extra)}`);
+    };
+}
+
+export function createKafka(brokers: string[], clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.ERROR,
+    logCreator: kafkaLogCreator(),
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}
+
+export function createProducer(kafka: Kafka): Producer {
+  // Idempotent producer: a retried send after a lost acknowledgement is not written twice.
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+}
+
+export async function ensureTopics(admin: Admin, topics: string[], numPartitions = 4): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+  });
+}
