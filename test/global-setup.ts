@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, ensureDatabase, runMigrations } from '../libs/persistence/src';
+import { dataSourceOptions, ensureDatabase, runMigrations } from '../libs/persistence/src/data-source';
 import { TEMPLATE_DATABASE_URL } from './support/test-env';
 
 /** Brings up the real stack once per run: the project's own Kafka and a migrated template database. */

@@ -1,2 +1,10 @@
-export { BeckonConfig, ConfigError, configSchema, isValidTimezone, loadConfig, requireConfig, HHMM_PATTERN } from './beckon-config';
-export { BECKON_CONFIG, ConfigModule } from './config.module';
+export {
+  BeckonConfig,
+  ConfigError,
+  configSchema,
+  isValidTimezone,
+  loadConfig,
+  requireConfig,
+  HHMM_PATTERN,
+} from "./beckon-config";
+export { BECKON_CONFIG, ConfigModule } from "./config.module";

@@ -7,7 +7,10 @@ export interface TopicNames {
   webPushDeadLetter: string;
 }
 
-export function topicNames(eventsTopic: string, internalPrefix: string): TopicNames {
+export function topicNames(
+  eventsTopic: string,
+  internalPrefix: string,
+): TopicNames {
   return {
     events: eventsTopic,
     eventsDeadLetter: `${eventsTopic}.dlq`,
@@ -18,6 +21,9 @@ export function topicNames(eventsTopic: string, internalPrefix: string): TopicNa
   };
 }
 
-export function consumerGroup(internalPrefix: string, service: 'engine' | 'email' | 'webpush'): string {
+export function consumerGroup(
+  internalPrefix: string,
+  service: "engine" | "email" | "webpush",
+): string {
   return `${internalPrefix}.${service}`;
 }

@@ -1,14 +1,22 @@
-import { z } from 'zod';
-import { templateSyntaxError } from '@beckon/templates';
-import { parseIsoDuration } from './iso-duration';
+import { z } from "zod";
+import { templateSyntaxError } from "@beckon/templates";
+import { parseIsoDuration } from "./iso-duration";
 
-export const TRIGGERS = ['abandoned_cart', 'sleeping_customer', 'back_in_stock', 'consumable_reorder', 'birthday'] as const;
+export const TRIGGERS = [
+  "abandoned_cart",
+  "sleeping_customer",
+  "back_in_stock",
+  "consumable_reorder",
+  "birthday",
+] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** Triggers this version evaluates; the others are refused rather than accepted and silently never fired. */
-export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(['abandoned_cart']);
+export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>([
+  "abandoned_cart",
+]);
 
-export const CHANNELS = ['email', 'webpush'] as const;
+export const CHANNELS = ["email", "webpush"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
@@ -19,7 +27,11 @@ const liquid = (max: number) =>
     .max(max)
     .superRefine((source, ctx) => {
       const error = templateSyntaxError(source);
-      if (error !== null) ctx.addIssue({ code: 'custom', message: `invalid Liquid template: ${error}` });
+      if (error !== null)
+        ctx.addIssue({
+          code: "custom",
+          message: `invalid Liquid template: ${error}`,
+        });
     });
 
 export const emailContentSchema = z.strictObject({
@@ -30,7 +42,7 @@ export const emailContentSchema = z.strictObject({
 
 export const webPushContentSchema = z.strictObject({
   title: liquid(256).pipe(z.string().min(1)),
-  body: liquid(1024).default(''),
+  body: liquid(1024).default(""),
   url: liquid(2048).optional(),
   icon: liquid(2048).optional(),
 });
@@ -40,29 +52,48 @@ export const stepSchema = z
     after: z.string().refine((value) => {
       const ms = parseIsoDuration(value);
       return ms !== null && ms <= MAX_DELAY_MS;
-    }, 'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)'),
+    }, "must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)"),
     channels: z
       .array(z.enum(CHANNELS))
       .min(1)
-      .refine((list) => new Set(list).size === list.length, 'channels must not repeat'),
+      .refine(
+        (list) => new Set(list).size === list.length,
+        "channels must not repeat",
+      ),
     email: emailContentSchema.optional(),
     webpush: webPushContentSchema.optional(),
   })
   .superRefine((step, ctx) => {
     for (const channel of step.channels) {
       if (step[channel] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [channel], message: `content for channel "${channel}" is required` });
+        ctx.addIssue({
+          code: "custom",
+          path: [channel],
+          message: `content for channel "${channel}" is required`,
+        });
       }
     }
-    if (step.email !== undefined && step.email.html === undefined && step.email.text === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['email'], message: 'email needs html or text' });
+    if (
+      step.email !== undefined &&
+      step.email.html === undefined &&
+      step.email.text === undefined
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["email"],
+        message: "email needs html or text",
+      });
     }
   });
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be local time HH:MM');
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be local time HH:MM");
 
 export const paramsSchemas = {
-  abandoned_cart: z.strictObject({ minCartValue: z.number().min(0).default(0) }),
+  abandoned_cart: z.strictObject({
+    minCartValue: z.number().min(0).default(0),
+  }),
   sleeping_customer: z.strictObject({
     inactiveDays: z.number().int().min(1).max(3650),
     maxOrders: z.number().int().min(1).optional(),
@@ -72,7 +103,10 @@ export const paramsSchemas = {
     defaultDays: z.number().int().min(1).max(3650),
     leadDays: z.number().int().min(0).max(365),
   }),
-  birthday: z.strictObject({ daysBefore: z.number().int().min(0).max(60).default(0), sendAt: hhmm.default('10:00') }),
+  birthday: z.strictObject({
+    daysBefore: z.number().int().min(0).max(60).default(0),
+    sendAt: hhmm.default("10:00"),
+  }),
 } satisfies Record<Trigger, z.ZodType>;
 
 export type RuleParams<T extends Trigger> = z.output<(typeof paramsSchemas)[T]>;
@@ -84,12 +118,32 @@ const common = {
   priority: z.number().int().min(0).max(1_000_000).default(100),
 };
 
-export const ruleInputSchema = z.discriminatedUnion('trigger', [
-  z.strictObject({ ...common, trigger: z.literal('abandoned_cart'), params: paramsSchemas.abandoned_cart.default({ minCartValue: 0 }) }),
-  z.strictObject({ ...common, trigger: z.literal('sleeping_customer'), params: paramsSchemas.sleeping_customer }),
-  z.strictObject({ ...common, trigger: z.literal('back_in_stock'), params: paramsSchemas.back_in_stock.default({}) }),
-  z.strictObject({ ...common, trigger: z.literal('consumable_reorder'), params: paramsSchemas.consumable_reorder }),
-  z.strictObject({ ...common, trigger: z.literal('birthday'), params: paramsSchemas.birthday }),
+export const ruleInputSchema = z.discriminatedUnion("trigger", [
+  z.strictObject({
+    ...common,
+    trigger: z.literal("abandoned_cart"),
+    params: paramsSchemas.abandoned_cart.default({ minCartValue: 0 }),
+  }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal("sleeping_customer"),
+    params: paramsSchemas.sleeping_customer,
+  }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal("back_in_stock"),
+    params: paramsSchemas.back_in_stock.default({}),
+  }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal("consumable_reorder"),
+    params: paramsSchemas.consumable_reorder,
+  }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal("birthday"),
+    params: paramsSchemas.birthday,
+  }),
 ]);
 
 export type RuleInput = z.output<typeof ruleInputSchema>;

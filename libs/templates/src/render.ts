@@ -1,15 +1,24 @@
-import { Liquid, Template } from 'liquidjs';
+import { Liquid, Template } from "liquidjs";
 
 /** Plain-text contexts (subjects, push titles) must not see HTML entities. */
-const plain = new Liquid({ cache: 500, strictFilters: true, ownPropertyOnly: true });
+const plain = new Liquid({
+  cache: 500,
+  strictFilters: true,
+  ownPropertyOnly: true,
+});
 /** Every value printed into HTML is escaped, so a product name cannot inject markup. */
-const html = new Liquid({ cache: 500, strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });
+const html = new Liquid({
+  cache: 500,
+  strictFilters: true,
+  ownPropertyOnly: true,
+  outputEscape: "escape",
+});
 
 const parsed = new Map<string, Template[]>();
 const MAX_PARSED = 2000;
 
 function compile(engine: Liquid, source: string): Template[] {
-  const key = `${engine === html ? 'h' : 'p'}:${source}`;
+  const key = `${engine === html ? "h" : "p"}:${source}`;
   let templates = parsed.get(key);
   if (templates === undefined) {
     templates = engine.parse(source);

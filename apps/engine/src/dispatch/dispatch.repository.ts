@@ -1,0 +1,166 @@
+import { Injectable } from "@nestjs/common";
+import { EntityManager } from "typeorm";
+import { rowsOf } from "@beckon/persistence";
+import { Channel, dispatchKey } from "@beckon/rules";
+
+export interface PendingStep {
+  ruleId: string;
+  customerId: string;
+  occasion: string;
+  step: number;
+  dueAt: Date;
+  correlationId: string | null;
+}
+
+export interface DueDispatch {
+  id: string;
+  ruleId: string;
+  customerId: string;
+  occasion: string;
+  step: number;
+  dueAt: Date;
+  correlationId: string | null;
+}
+
+export interface DispatchOutcome {
+  id: string;
+  status: "queued" | "suppressed" | "deferred";
+  channel: Channel | null;
+  reason: string | null;
+  dueAt: Date | null;
+}
+
+const PENDING = `('scheduled', 'deferred')`;
+
+/** The dispatch log, which is also the timer store: pending rows carry the due time of their step. */
+@Injectable()
+export class DispatchRepository {
+  /**
+   * Schedules steps; an existing still-scheduled step moves to the new due time (a cart touched again
+   * goes quiet later), anything already fired or ended stays as it is.
+   */
+  async schedule(
+    tx: EntityManager,
+    steps: readonly PendingStep[],
+    options: { reschedule: boolean },
+  ): Promise<void> {
+    if (steps.length === 0) return;
+    const conflict = options.reschedule
+      ? `DO UPDATE SET due_at = EXCLUDED.due_at, correlation_id = EXCLUDED.correlation_id, updated_at = now()
+         WHERE dispatches.status = 'scheduled' AND dispatches.due_at IS DISTINCT FROM EXCLUDED.due_at`
+      : "DO NOTHING";
+    await tx.query(
+      `INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
+       SELECT k, r, c, o, s, 'scheduled', d, x
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[]) AS t(k, r, c, o, s, d, x)
+       ON CONFLICT (dispatch_key) ${conflict}`,
+      [
+        steps.map((s) =>
+          dispatchKey(s.ruleId, s.customerId, s.occasion, s.step),
+        ),
+        steps.map((s) => s.ruleId),
+        steps.map((s) => s.customerId),
+        steps.map((s) => s.occasion),
+        steps.map((s) => s.step),
+        steps.map((s) => s.dueAt.toISOString()),
+        steps.map((s) => s.correlationId),
+      ],
+    );
+  }
+
+  /** Ends the running sequences of these occasions: their pending step is logged as suppressed with the reason. */
+  async endOccasions(
+    tx: EntityManager,
+    ended: ReadonlyArray<{
+      customerId: string;
+      occasion: string;
+      reason: string;
+    }>,
+  ): Promise<number> {
+    if (ended.length === 0) return 0;
+    const result: unknown = await tx.query(
+      `UPDATE dispatches d SET status = 'suppressed', reason = e.reason, due_at = NULL, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS e(customer_id, occasion, reason)
+       WHERE d.customer_id = e.customer_id AND d.occasion = e.occasion AND d.status IN ${PENDING}
+       RETURNING d.id`,
+      [
+        ended.map((e) => e.customerId),
+        ended.map((e) => e.occasion),
+        ended.map((e) => e.reason),
+      ],
+    );
+    return rowsOf(result).length;
+  }
+
+  /** Ends every running sequence of these customers whose occasion starts with the prefix ('' for all). */
+  async endCustomerSequences(
+    tx: EntityManager,
+    customerIds: readonly string[],
+    occasionPrefix: string,
+    reason: string,
+  ): Promise<void> {
+    if (customerIds.length === 0) return;
+    await tx.query(
+      `UPDATE dispatches SET status = 'suppressed', reason = $3, due_at = NULL, updated_at = now()
+       WHERE customer_id = ANY($1::text[]) AND status IN ${PENDING} AND occasion LIKE $2`,
+      [customerIds, `${occasionPrefix.replace(/[%_\\]/g, "\\$&")}%`, reason],
+    );
+  }
+
+  /** Claims due steps; SKIP LOCKED lets several engine instances share the timers without firing one twice. */
+  async claimDue(
+    tx: EntityManager,
+    limit: number,
+    now = new Date(),
+  ): Promise<DueDispatch[]> {
+    const rows: Array<{
+      id: string;
+      rule_id: string;
+      customer_id: string;
+      occasion: string;
+      step: number;
+      due_at: Date;
+      correlation_id: string | null;
+    }> = await tx.query(
+      `SELECT id, rule_id, customer_id, occasion, step, due_at, correlation_id FROM dispatches
+       WHERE status IN ${PENDING} AND due_at <= $2
+       ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit, now.toISOString()],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      ruleId: r.rule_id,
+      customerId: r.customer_id,
+      occasion: r.occasion,
+      step: r.step,
+      dueAt: r.due_at,
+      correlationId: r.correlation_id,
+    }));
+  }
+
+  async recordOutcomes(
+    tx: EntityManager,
+    outcomes: readonly DispatchOutcome[],
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    await tx.query(
+      `UPDATE dispatches d SET status = o.status, channel = o.channel, reason = o.reason, due_at = o.due_at, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS o(id, status, channel, reason, due_at)
+       WHERE d.id = o.id`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.channel),
+        outcomes.map((o) => o.reason),
+        outcomes.map((o) => o.dueAt?.toISOString() ?? null),
+      ],
+    );
+  }
+
+  async pendingCount(tx: EntityManager): Promise<number> {
+    const [row] = await tx.query(
+      `SELECT count(*)::int AS n FROM dispatches WHERE status IN ${PENDING} AND due_at <= now()`,
+    );
+    return (row as { n: number }).n;
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from "@nestjs/common";
+import { ProfilesModule } from "../profiles/profiles.module";
+import { TriggersModule } from "../triggers/triggers.module";
+import { StorefrontEventsConsumer } from "./storefront-events.consumer";
+
+@Module({
+  imports: [ProfilesModule, TriggersModule],
+  providers: [StorefrontEventsConsumer],
+  exports: [StorefrontEventsConsumer],
+})
+export class IngestionModule {}

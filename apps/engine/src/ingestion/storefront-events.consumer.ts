@@ -1,0 +1,118 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from "@nestjs/common";
+import { InjectDataSource } from "@nestjs/typeorm";
+import { IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
+import { DataSource } from "typeorm";
+import { BECKON_CONFIG, BeckonConfig } from "@beckon/config";
+import { consumerGroup, TopicNames } from "@beckon/contracts";
+import { parseStorefrontEvent } from "@beckon/events";
+import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from "@beckon/kafka";
+import { IncomingEvent, ProfileProjector } from "../profiles/profile-projector";
+import { TriggerFactsHandler } from "../triggers/trigger-facts.handler";
+
+interface Rejected {
+  message: KafkaMessage;
+  reason: string;
+}
+
+/**
+ * Consumes storefront events a partition batch at a time: validates each, projects the valid ones and
+ * lets triggers react in one transaction, parks the invalid ones on the dead-letter topic, and only
+ * then lets the offset move.
+ */
+@Injectable()
+export class StorefrontEventsConsumer
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(StorefrontEventsConsumer.name);
+  private readonly consumer: BatchConsumer;
+  private processed = 0;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(BECKON_CONFIG) config: BeckonConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly projector: ProfileProjector,
+    private readonly triggers: TriggerFactsHandler,
+  ) {
+    this.consumer = new BatchConsumer(kafka, {
+      groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, "engine"),
+      topic: topics.events,
+      handle: (messages, partition) => this.handleBatch(messages, partition),
+    });
+  }
+
+  get isReady(): boolean {
+    return this.consumer.isReady;
+  }
+
+  get processedCount(): number {
+    return this.processed;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async handleBatch(
+    messages: KafkaMessage[],
+    partition: number,
+  ): Promise<void> {
+    const incoming: IncomingEvent[] = [];
+    const rejected: Rejected[] = [];
+    const seen = new Set<string>();
+    for (const message of messages) {
+      const result = parseStorefrontEvent(message.value);
+      if (!result.ok) {
+        rejected.push({ message, reason: result.reason });
+      } else if (!seen.has(result.event.messageId)) {
+        seen.add(result.event.messageId);
+        incoming.push({
+          event: result.event,
+          raw: message.value!.toString("utf8"),
+        });
+      }
+    }
+
+    if (incoming.length > 0) {
+      await this.dataSource.transaction(async (tx) => {
+        const facts = await this.projector.project(tx, incoming);
+        await this.triggers.handle(tx, facts);
+      });
+    }
+    if (rejected.length > 0) await this.deadLetter(rejected, partition);
+    this.processed += messages.length;
+  }
+
+  private async deadLetter(
+    rejected: Rejected[],
+    partition: number,
+  ): Promise<void> {
+    for (const { message, reason } of rejected)
+      this.logger.warn(`dead-lettered offset ${message.offset}: ${reason}`);
+    await this.producer.send({
+      topic: this.topics.eventsDeadLetter,
+      acks: -1,
+      messages: rejected.map(({ message, reason }) => ({
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...(message.headers as IHeaders),
+          "x-beckon-reason": reason,
+          "x-beckon-source": `${this.topics.events}/${partition}/${message.offset}`,
+        },
+      })),
+    });
+  }
+}

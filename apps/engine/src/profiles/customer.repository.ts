@@ -1,0 +1,106 @@
+import { Injectable } from "@nestjs/common";
+import { EntityManager } from "typeorm";
+import { Traits } from "@beckon/events";
+
+export interface CustomerUpsert {
+  id: string;
+  traits: Traits;
+  extraTraits: Record<string, unknown>;
+  timezone: string | null;
+  locale: string | null;
+  lastSeenAt: Date;
+}
+
+@Injectable()
+export class CustomerRepository {
+  async mergedAliases(
+    tx: EntityManager,
+    ids: readonly string[],
+  ): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ id: string; merged_into: string }> = await tx.query(
+      `SELECT id, merged_into FROM customers WHERE id = ANY($1::text[]) AND merged_into IS NOT NULL`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.merged_into]));
+  }
+
+  /** One row per customer (callers aggregate first): ON CONFLICT cannot touch a row twice in one statement. */
+  async upsert(
+    tx: EntityManager,
+    customers: readonly CustomerUpsert[],
+  ): Promise<void> {
+    if (customers.length === 0) return;
+    await tx.query(
+      `INSERT INTO customers (id, email, first_name, last_name, birthday, timezone, locale, traits, last_seen_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
+       ON CONFLICT (id) DO UPDATE SET
+         email = COALESCE(EXCLUDED.email, customers.email),
+         first_name = COALESCE(EXCLUDED.first_name, customers.first_name),
+         last_name = COALESCE(EXCLUDED.last_name, customers.last_name),
+         birthday = COALESCE(EXCLUDED.birthday, customers.birthday),
+         timezone = COALESCE(EXCLUDED.timezone, customers.timezone),
+         locale = COALESCE(EXCLUDED.locale, customers.locale),
+         traits = customers.traits || EXCLUDED.traits,
+         last_seen_at = GREATEST(customers.last_seen_at, EXCLUDED.last_seen_at),
+         updated_at = now()`,
+      [
+        customers.map((c) => c.id),
+        customers.map((c) => c.traits.email?.toLowerCase() ?? null),
+        customers.map((c) => c.traits.first_name ?? null),
+        customers.map((c) => c.traits.last_name ?? null),
+        customers.map((c) => c.traits.birthday ?? null),
+        customers.map((c) => c.traits.timezone ?? c.timezone),
+        customers.map((c) => c.traits.locale ?? c.locale),
+        customers.map((c) => JSON.stringify(c.extraTraits)),
+        customers.map((c) => c.lastSeenAt.toISOString()),
+      ],
+    );
+  }
+
+  /** Moves what an anonymous visitor owned (cart, subscriptions, running sequences) to the identified user. */
+  async merge(
+    tx: EntityManager,
+    merges: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    if (merges.size === 0) return;
+    const params = [[...merges.keys()], [...merges.values()]];
+    const moves = ["carts", "push_subscriptions", "orders"];
+    for (const table of moves) {
+      await tx.query(
+        `UPDATE ${table} t SET customer_id = m.user_id
+         FROM unnest($1::text[], $2::text[]) AS m(anon_id, user_id) WHERE t.customer_id = m.anon_id`,
+        params,
+      );
+    }
+    await tx.query(
+      `UPDATE dispatches d SET customer_id = m.user_id, updated_at = now()
+       FROM unnest($1::text[], $2::text[]) AS m(anon_id, user_id)
+       WHERE d.customer_id = m.anon_id AND d.status IN ('scheduled', 'deferred')`,
+      params,
+    );
+    await tx.query(
+      `UPDATE customers c SET merged_into = m.user_id, updated_at = now()
+       FROM unnest($1::text[], $2::text[]) AS m(anon_id, user_id) WHERE c.id = m.anon_id`,
+      params,
+    );
+  }
+
+  async withdrawConsent(
+    tx: EntityManager,
+    optOuts: ReadonlyArray<{
+      customerId: string;
+      channel: "email" | "webpush" | "all";
+    }>,
+  ): Promise<void> {
+    if (optOuts.length === 0) return;
+    await tx.query(
+      `UPDATE customers c SET
+         email_consent = c.email_consent AND NOT (o.channel IN ('email', 'all')),
+         webpush_consent = c.webpush_consent AND NOT (o.channel IN ('webpush', 'all')),
+         updated_at = now()
+       FROM unnest($1::text[], $2::text[]) AS o(customer_id, channel) WHERE c.id = o.customer_id`,
+      [optOuts.map((o) => o.customerId), optOuts.map((o) => o.channel)],
+    );
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from "@nestjs/common";
+import { EntityManager } from "typeorm";
+import { customerIdOf, StorefrontEvent } from "@beckon/events";
+import { applyCartChange, CartState, emptyCart } from "./cart-state";
+import { CartRepository } from "./cart.repository";
+import { CommerceRepository } from "./commerce.repository";
+import { CustomerRepository } from "./customer.repository";
+import { mergesIn, ownerOf } from "./event-routing";
+import { planProjection } from "./projection-plan";
+import { ProjectionFacts } from "./projection-facts";
+import { TimelineRepository } from "./timeline.repository";
+
+export interface IncomingEvent {
+  event: StorefrontEvent;
+  raw: string;
+}
+
+/** Projects a batch of validated events into customer state: a fixed handful of statements per batch. */
+@Injectable()
+export class ProfileProjector {
+  constructor(
+    private readonly timeline: TimelineRepository,
+    private readonly customers: CustomerRepository,
+    private readonly carts: CartRepository,
+    private readonly commerce: CommerceRepository,
+  ) {}
+
+  async project(
+    tx: EntityManager,
+    incoming: readonly IncomingEvent[],
+  ): Promise<ProjectionFacts> {
+    const batchMerges = mergesIn(incoming.map((i) => i.event));
+    const ids = [
+      ...new Set(
+        incoming
+          .map((i) => customerIdOf(i.event))
+          .filter((id): id is string => id !== null),
+      ),
+    ];
+    const aliases = new Map([
+      ...(await this.customers.mergedAliases(tx, ids)),
+      ...batchMerges,
+    ]);
+
+    const fresh = await this.timeline.appendNew(
+      tx,
+      incoming.map((i) => ({
+        event: i.event,
+        raw: i.raw,
+        customerId: ownerOf(i.event, aliases),
+      })),
+    );
+    const events = incoming
+      .map((i) => i.event)
+      .filter((event) => fresh.has(event.messageId));
+    if (events.length === 0) return { carts: [], orders: [], unsubscribed: [] };
+
+    const plan = planProjection(events, aliases);
+    await this.customers.upsert(tx, plan.customers);
+    // The user row exists now, so an anonymous visitor's belongings can move to it.
+    await this.customers.merge(tx, mergesIn(events));
+
+    const locked = await this.carts.lock(tx, [...plan.cartChanges.keys()]);
+    const carts: ProjectionFacts["carts"] = [];
+    for (const [cartId, { customerId, changes }] of plan.cartChanges) {
+      let cart: CartState =
+        locked.get(cartId) ?? emptyCart(cartId, customerId, changes[0].at);
+      cart = { ...cart, customerId };
+      for (const { change, at } of changes)
+        cart = applyCartChange(cart, change, at);
+      carts.push({
+        ...cart,
+        correlationId: changes[changes.length - 1].messageId,
+      });
+    }
+    await this.carts.upsert(tx, carts);
+    await this.commerce.insertOrders(tx, plan.orders);
+    await this.commerce.upsertSubscriptions(tx, plan.subscriptions);
+    await this.commerce.removeSubscriptions(tx, plan.removedEndpoints);
+    await this.customers.withdrawConsent(tx, plan.optOuts);
+
+    return {
+      carts,
+      orders: plan.orders.map((o) => ({
+        orderId: o.orderId,
+        customerId: o.customerId,
+        cartId: o.cartId ?? "",
+        placedAt: o.placedAt,
+      })),
+      unsubscribed: plan.optOuts,
+    };
+  }
+}

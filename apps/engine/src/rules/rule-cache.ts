@@ -1,0 +1,73 @@
+import { Injectable } from "@nestjs/common";
+import { InjectDataSource } from "@nestjs/typeorm";
+import { DataSource } from "typeorm";
+import { Rule, RuleInput, Trigger } from "@beckon/rules";
+
+interface RuleRow {
+  id: string;
+  name: string;
+  trigger: Trigger;
+  enabled: boolean;
+  params: Record<string, unknown>;
+  steps: unknown[];
+  priority: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * Rules change rarely and are read on every batch, so the engine keeps them in memory and refreshes
+ * them every few hundred milliseconds; the API writes them in another process.
+ */
+@Injectable()
+export class RuleCache {
+  private rules = new Map<string, Rule>();
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+  static readonly TTL_MS = 500;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Live (not deleted) rules; disabled ones are included so a due step of a disabled rule can be ended. */
+  async all(): Promise<Map<string, Rule>> {
+    if (Date.now() - this.loadedAt > RuleCache.TTL_MS) await this.refresh();
+    return this.rules;
+  }
+
+  async enabledFor(trigger: Trigger): Promise<Rule[]> {
+    const rules = await this.all();
+    return [...rules.values()]
+      .filter((rule) => rule.enabled && rule.trigger === trigger)
+      .sort((a, b) => b.priority - a.priority);
+  }
+
+  refresh(): Promise<void> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const rows: RuleRow[] = await this.dataSource.query(
+      `SELECT id, name, trigger, enabled, params, steps, priority, created_at, updated_at FROM rules WHERE deleted_at IS NULL`,
+    );
+    this.rules = new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          name: row.name,
+          trigger: row.trigger,
+          enabled: row.enabled,
+          params: row.params,
+          steps: row.steps,
+          priority: row.priority,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        } as unknown as Rule & RuleInput,
+      ]),
+    );
+    this.loadedAt = Date.now();
+  }
+}

@@ -1,0 +1,225 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from "@nestjs/common";
+import { SchedulerRegistry } from "@nestjs/schedule";
+import { InjectDataSource } from "@nestjs/typeorm";
+import { DataSource, EntityManager } from "typeorm";
+import { BECKON_CONFIG, BeckonConfig } from "@beckon/config";
+import { createUnsubscribeToken, unsubscribeUrl } from "@beckon/consent";
+import { TopicNames } from "@beckon/contracts";
+import { TOPICS } from "@beckon/kafka";
+import { addIsoDuration, Channel, Rule, Trigger } from "@beckon/rules";
+import { composeDispatch } from "../dispatch/compose-dispatch";
+import {
+  DispatchOutcome,
+  DispatchRepository,
+  DueDispatch,
+  PendingStep,
+} from "../dispatch/dispatch.repository";
+import { OutboxMessage, OutboxRepository } from "../dispatch/outbox.repository";
+import { OutboxRelay } from "../dispatch/outbox-relay";
+import { RecipientRepository } from "../dispatch/recipient.repository";
+import { RuleCache } from "../rules/rule-cache";
+import {
+  OCCASION_RESOLVERS,
+  OccasionOutcome,
+  OccasionResolver,
+} from "./occasion-resolver";
+
+const CLAIM = 200;
+
+/**
+ * Fires due steps: claims them, asks their trigger whether the moment still holds, picks the channel,
+ * and writes the decision, the outgoing message and the next step in one transaction.
+ */
+@Injectable()
+export class DueStepWorker
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(DueStepWorker.name);
+  private readonly resolvers: Map<Trigger, OccasionResolver>;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(OCCASION_RESOLVERS) resolvers: OccasionResolver[],
+    private readonly rules: RuleCache,
+    private readonly dispatches: DispatchRepository,
+    private readonly recipients: RecipientRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly scheduler: SchedulerRegistry,
+  ) {
+    this.resolvers = new Map(resolvers.map((r) => [r.trigger, r]));
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduler.addInterval(
+      "due-steps",
+      setInterval(() => void this.tick(), this.config.TIMER_POLL_MS),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.scheduler.doesExist("interval", "due-steps"))
+      this.scheduler.deleteInterval("due-steps");
+    await this.running;
+  }
+
+  tick(): Promise<void> {
+    this.running ??= this.drain()
+      .catch((error: Error) =>
+        this.logger.error(
+          `firing due steps failed, will retry: ${error.stack ?? error.message}`,
+        ),
+      )
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const { claimed, settled } = await this.dataSource.transaction((tx) =>
+        this.fireBatch(tx),
+      );
+      if (settled > 0) this.relay.wake();
+      if (claimed < CLAIM || settled === 0) return;
+    }
+  }
+
+  private async fireBatch(
+    tx: EntityManager,
+  ): Promise<{ claimed: number; settled: number }> {
+    const now = new Date();
+    const due = await this.dispatches.claimDue(tx, CLAIM, now);
+    if (due.length === 0) return { claimed: 0, settled: 0 };
+    const rules = await this.rules.all();
+
+    const verdicts = new Map<string, OccasionOutcome>();
+    const byTrigger = new Map<Trigger, DueDispatch[]>();
+    for (const d of due) {
+      const rule = rules.get(d.ruleId);
+      if (rule === undefined)
+        verdicts.set(d.id, { kind: "end", reason: "rule_deleted" });
+      else if (!rule.enabled)
+        verdicts.set(d.id, { kind: "end", reason: "rule_disabled" });
+      else
+        byTrigger.set(rule.trigger, [
+          ...(byTrigger.get(rule.trigger) ?? []),
+          d,
+        ]);
+    }
+    for (const [trigger, list] of byTrigger) {
+      const resolver = this.resolvers.get(trigger);
+      if (resolver === undefined) {
+        for (const d of list)
+          verdicts.set(d.id, {
+            kind: "end",
+            reason: `trigger_unavailable:${trigger}`,
+          });
+        continue;
+      }
+      for (const [id, outcome] of await resolver.resolve(tx, list, rules))
+        verdicts.set(id, outcome);
+    }
+
+    const firing = due.filter((d) => verdicts.get(d.id)?.kind === "fire");
+    const recipients = await this.recipients.load(
+      tx,
+      firing.map((d) => d.customerId),
+    );
+    const outcomes: DispatchOutcome[] = [];
+    const messages: OutboxMessage[] = [];
+    const next: PendingStep[] = [];
+
+    for (const d of due) {
+      const verdict = verdicts.get(d.id) ?? { kind: "postpone" };
+      if (verdict.kind === "postpone") continue;
+      if (verdict.kind === "end") {
+        outcomes.push({
+          id: d.id,
+          status: "suppressed",
+          channel: null,
+          reason: verdict.reason,
+          dueAt: null,
+        });
+        continue;
+      }
+      const rule = rules.get(d.ruleId) as Rule;
+      const recipient = recipients.get(d.customerId);
+      const composition =
+        recipient === undefined
+          ? ({ kind: "suppress", reason: "no_profile" } as const)
+          : composeDispatch({
+              dispatchId: d.id,
+              rule,
+              stepIndex: d.step,
+              occasion: d.occasion,
+              recipient,
+              context: verdict.context,
+              correlationId: d.correlationId ?? d.id,
+              unsubscribeUrl: (customerId, channel) =>
+                this.unsubscribeLink(customerId, channel),
+              now,
+            });
+      if (composition.kind === "send") {
+        outcomes.push({
+          id: d.id,
+          status: "queued",
+          channel: composition.channel,
+          reason: null,
+          dueAt: null,
+        });
+        messages.push({
+          topic:
+            composition.channel === "email"
+              ? this.topics.emailDispatch
+              : this.topics.webPushDispatch,
+          key: d.customerId,
+          payload: composition.message,
+        });
+      } else {
+        outcomes.push({
+          id: d.id,
+          status: "suppressed",
+          channel: null,
+          reason: composition.reason,
+          dueAt: null,
+        });
+      }
+      const following = rule.steps[d.step + 1];
+      if (following !== undefined) {
+        next.push({
+          ruleId: d.ruleId,
+          customerId: d.customerId,
+          occasion: d.occasion,
+          step: d.step + 1,
+          dueAt: addIsoDuration(now, following.after),
+          correlationId: d.correlationId,
+        });
+      }
+    }
+    await this.dispatches.recordOutcomes(tx, outcomes);
+    await this.outbox.add(tx, messages);
+    await this.dispatches.schedule(tx, next, { reschedule: false });
+    return { claimed: due.length, settled: outcomes.length };
+  }
+
+  private unsubscribeLink(customerId: string, channel: Channel): string {
+    const token = createUnsubscribeToken(
+      { customerId, channel },
+      this.config.UNSUBSCRIBE_SECRET ?? "",
+    );
+    return unsubscribeUrl(this.config.PUBLIC_BASE_URL, token);
+  }
+}

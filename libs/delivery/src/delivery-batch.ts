@@ -1,0 +1,171 @@
+import { Logger } from '@nestjs/common';
+import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
+import { mapWithConcurrency } from './concurrency';
+import { DeliveryChannelName, DeliveryLedger, DeliveryOutcome } from './delivery-ledger';
+import { decideDelivery } from './delivery-plan';
+import { ParsedDispatch } from './dispatch-message';
+
+/** What a delivery service knows of its channel: how to read a message and how to send one. */
+export interface DeliveryChannel<M extends { dispatchId: string } = { dispatchId: string }> {
+  readonly name: DeliveryChannelName;
+  /** Sends in flight at once. */
+  readonly concurrency: number;
+  parse(value: Buffer | null): ParsedDispatch<M>;
+  /** Sends one dispatch, retrying transient failures itself; reports failures as outcomes. */
+  deliver(message: M): Promise<DeliveryOutcome>;
+  /** Once per batch, after the outcomes are recorded: channel bookkeeping such as dropping dead subscriptions. */
+  afterRecord?(outcomes: readonly DeliveryOutcome[]): Promise<void>;
+}
+
+export interface BatchReport {
+  sent: number;
+  failed: number;
+  skipped: number;
+  suppressed: number;
+  reconciled: number;
+  deadLettered: number;
+}
+
+export const REASON_HEADER = 'x-beckon-reason';
+export const DETAIL_HEADER = 'x-beckon-detail';
+
+/** The original message, unchanged, with the reason in headers. */
+export function deadLetter(original: KafkaMessage, reason: string, detail?: string): Message {
+  const headers: IHeaders = { ...original.headers, [REASON_HEADER]: reason };
+  if (detail) headers[DETAIL_HEADER] = detail;
+  return { key: original.key, value: original.value, headers };
+}
+
+interface Pending<M> {
+  message: M;
+  raw: KafkaMessage;
+}
+
+const RECORD_RETRIES = 3;
+
+/**
+ * One partition batch through the ledger: read (1 query), close opt-outs and reconcile orphans
+ * (1 each, only when there are any), claim (1), send with bounded concurrency, record (1), dead-letter
+ * failures (1 produce) and mark them finished (1). Kafka offsets move only after this resolves.
+ */
+export class DeliveryBatch<M extends { dispatchId: string }> {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly channel: DeliveryChannel<M>,
+    private readonly ledger: DeliveryLedger,
+    private readonly producer: Producer,
+    private readonly deadLetterTopic: string,
+  ) {
+    this.logger = new Logger(`DeliveryBatch:${channel.name}`);
+  }
+
+  async handle(messages: readonly KafkaMessage[]): Promise<BatchReport> {
+    const report: BatchReport = { sent: 0, failed: 0, skipped: 0, suppressed: 0, reconciled: 0, deadLettered: 0 };
+    const deadLetters: Message[] = [];
+    const toFinish: string[] = [];
+    const malformedIds: string[] = [];
+    const pending = new Map<string, Pending<M>>();
+
+    for (const raw of messages) {
+      const parsed = this.channel.parse(raw.value);
+      if (!parsed.ok) {
+        this.logger.warn(`malformed dispatch message at offset ${raw.offset}: ${parsed.detail}`);
+        deadLetters.push(deadLetter(raw, parsed.reason, parsed.detail));
+        if (parsed.dispatchId) malformedIds.push(parsed.dispatchId);
+      } else if (pending.has(parsed.message.dispatchId)) {
+        report.skipped++; // the same dispatch twice in one batch
+      } else {
+        pending.set(parsed.message.dispatchId, { message: parsed.message, raw });
+      }
+    }
+
+    const entries = await this.ledger.inspect([...pending.keys()]);
+    const toSuppress: string[] = [];
+    const toReconcile: string[] = [];
+    const toClaim: string[] = [];
+    for (const [id, { raw }] of pending) {
+      const action = decideDelivery(entries.get(id));
+      switch (action.kind) {
+        case 'unknown':
+          this.logger.warn(`dispatch ${id} has no dispatches row; dead-lettered`);
+          deadLetters.push(deadLetter(raw, 'unknown_dispatch'));
+          break;
+        case 'dead-letter':
+          deadLetters.push(deadLetter(raw, action.reason));
+          toFinish.push(id);
+          break;
+        case 'reconcile':
+          toReconcile.push(id);
+          break;
+        case 'suppress':
+          toSuppress.push(id);
+          break;
+        case 'send':
+          toClaim.push(id);
+          break;
+        case 'skip':
+          report.skipped++;
+          break;
+      }
+    }
+
+    await this.ledger.close(malformedIds, 'failed', 'malformed');
+    await this.ledger.close(toSuppress, 'suppressed', 'unsubscribed');
+    report.suppressed = toSuppress.length;
+    for (const id of await this.ledger.abandon(toReconcile)) {
+      this.logger.warn(`dispatch ${id} was being sent by a process that stopped; outcome unknown, not resent`);
+      deadLetters.push(deadLetter(pending.get(id)!.raw, 'unknown_outcome'));
+      toFinish.push(id);
+      report.reconciled++;
+    }
+
+    const claimed = await this.ledger.claim(toClaim);
+    report.skipped += toClaim.length - claimed.size; // another instance got there first
+    const outcomes = await mapWithConcurrency([...claimed], this.channel.concurrency, (id) =>
+      this.deliverSafely(pending.get(id)!.message),
+    );
+    await this.recordDurably(outcomes);
+    if (outcomes.length > 0) await this.channel.afterRecord?.(outcomes);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'sent') {
+        report.sent++;
+        continue;
+      }
+      report.failed++;
+      deadLetters.push(deadLetter(pending.get(outcome.dispatchId)!.raw, outcome.reason ?? 'failed', outcome.error ?? undefined));
+      toFinish.push(outcome.dispatchId);
+    }
+
+    if (deadLetters.length > 0) {
+      await this.producer.send({ topic: this.deadLetterTopic, messages: deadLetters });
+      report.deadLettered = deadLetters.length;
+    }
+    await this.ledger.finish(toFinish);
+    return report;
+  }
+
+  /** A throwing channel (a bug, not a provider answer) fails its dispatch rather than the whole batch forever. */
+  private async deliverSafely(message: M): Promise<DeliveryOutcome> {
+    try {
+      return await this.channel.deliver(message);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.error(`delivering ${message.dispatchId} threw: ${error}`);
+      return { dispatchId: message.dispatchId, status: 'failed', reason: 'delivery_error', providerResponse: null, attempts: 0, error };
+    }
+  }
+
+  /** The sends already happened: a database blip must not turn their outcomes into `unknown_outcome`. */
+  private async recordDurably(outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    for (let tryNumber = 1; ; tryNumber++) {
+      try {
+        return await this.ledger.record(outcomes);
+      } catch (err) {
+        if (tryNumber >= RECORD_RETRIES) throw err;
+        this.logger.warn(`recording ${outcomes.length} outcome(s) failed (${String(err)}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (tryNumber - 1)));
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { consumerGroup, TopicNames } from '@beckon/contracts';
+import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
+import { DeliveryBatch, DeliveryChannel } from './delivery-batch';
+import { DeliveryChannelName, DeliveryLedger } from './delivery-ledger';
+
+/** The channel a delivery application serves; provided by the application (see DeliveryModule.forChannel). */
+export const DELIVERY_CHANNEL = Symbol('DELIVERY_CHANNEL');
+
+const ROUTES: Record<DeliveryChannelName, { topic: keyof TopicNames; deadLetter: keyof TopicNames }> = {
+  email: { topic: 'emailDispatch', deadLetter: 'emailDeadLetter' },
+  webpush: { topic: 'webPushDispatch', deadLetter: 'webPushDeadLetter' },
+};
+
+/** Sends can outlast the session timeout (retries, Retry-After): keep the group membership alive meanwhile. */
+async function whileHeartbeating<T>(payload: EachBatchPayload, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    payload.heartbeat().catch(() => undefined); // a rebalance is reported by the next commit, not here
+  }, 1_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Consumes the channel's dispatch topic in batches through the delivery ledger. */
+@Injectable()
+export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: BatchConsumer;
+
+  constructor(
+    @Inject(DELIVERY_CHANNEL) channel: DeliveryChannel,
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) producer: Producer,
+    @Inject(TOPICS) topics: TopicNames,
+    @Inject(BECKON_CONFIG) config: BeckonConfig,
+    dataSource: DataSource,
+  ) {
+    const logger = new Logger(`DeliveryConsumer:${channel.name}`);
+    const route = ROUTES[channel.name];
+    const batch = new DeliveryBatch(channel, new DeliveryLedger(dataSource, channel.name), producer, topics[route.deadLetter]);
+    this.consumer = new BatchConsumer(kafka, {
+      groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, channel.name),
+      topic: topics[route.topic],
+      handle: async (messages, partition, payload) => {
+        const report = await whileHeartbeating(payload, () => batch.handle(messages));
+        logger.debug(`partition ${partition}: ${messages.length} message(s) ${JSON.stringify(report)}`);
+      },
+    });
+  }
+
+  /** True once the consumer has joined its group. */
+  get isReady(): boolean {
+    return this.consumer.isReady;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  /** Before the producer, the pool and the transports close: the batch in hand finishes first. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

@@ -1,0 +1,17 @@
+export { mapWithConcurrency } from './concurrency';
+export { isDeliveryReady, logLevels, prepareDatabase, startDeliveryApp, waitUntilDeliveryReady } from './delivery-app';
+export { DeliveryBatch, deadLetter, DETAIL_HEADER, REASON_HEADER } from './delivery-batch';
+export type { BatchReport, DeliveryChannel } from './delivery-batch';
+export { DELIVERY_CHANNEL, DeliveryConsumer } from './delivery-consumer';
+export { DeliveryHealthController } from './delivery-health.controller';
+export type { DeliveryHealth } from './delivery-health.controller';
+export { DeliveryLedger, FINISHED_DISPATCH_STATUSES } from './delivery-ledger';
+export type { AttemptState, DeliveryChannelName, DeliveryOutcome, LedgerEntry } from './delivery-ledger';
+export { decideDelivery } from './delivery-plan';
+export type { DeliveryAction } from './delivery-plan';
+export { DeliveryModule } from './delivery.module';
+export type { DeliveryModuleOptions } from './delivery.module';
+export { dispatchEnvelopeShape, parseDispatch } from './dispatch-message';
+export type { ParsedDispatch } from './dispatch-message';
+export { DEFAULT_RETRY_POLICY, retryDelayMs, withRetries } from './retry';
+export type { Retried, RetryPolicy, TryResult } from './retry';
