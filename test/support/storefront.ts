@@ -38,19 +38,29 @@ export async function connectProducer(brokers: string[]): Promise<{ producer: Pr
 }
 
 /** Produces events the way a storefront does: keyed by userId, else anonymousId. */
-export async function produceEvents(producer: Producer, topic: string, events: Array<Record<string, unknown> | string>): Promise<void> {
+export async function produceEvents(
+  producer: Producer,
+  topic: string,
+  events: Array<Record<string, unknown> | string>,
+): Promise<void> {
   await producer.send({
     topic,
     acks: -1,
     messages: events.map((event) => {
       if (typeof event === 'string') return { key: 'malformed', value: event };
-      const key = (event.userId ?? event.anonymousId ?? (event.properties as { product_id?: string })?.product_id) as string;
+      const key = (event.userId ??
+        event.anonymousId ??
+        (event.properties as { product_id?: string })?.product_id) as string;
       return { key, value: JSON.stringify(event) };
     }),
   });
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

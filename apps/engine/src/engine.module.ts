@@ -1,10 +1,10 @@
-import { DynamicModule, Module } from "@nestjs/common";
-import { ScheduleModule } from "@nestjs/schedule";
-import { BeckonConfig, ConfigModule } from "@beckon/config";
-import { KafkaModule } from "@beckon/kafka";
-import { PersistenceModule } from "@beckon/persistence";
-import { HealthController } from "./health.controller";
-import { IngestionModule } from "./ingestion/ingestion.module";
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { BeckonConfig, ConfigModule } from '@beckon/config';
+import { KafkaModule } from '@beckon/kafka';
+import { PersistenceModule } from '@beckon/persistence';
+import { HealthController } from './health.controller';
+import { IngestionModule } from './ingestion/ingestion.module';
 
 /** The engine: storefront events in, customer state and trigger decisions in PostgreSQL, dispatches out. */
 @Module({})

@@ -1,13 +1,9 @@
-import "reflect-metadata";
-import { Logger } from "@nestjs/common";
-import { DataSource } from "typeorm";
-import { loadConfig } from "@beckon/config";
-import {
-  dataSourceOptions,
-  ensureDatabase,
-  runMigrations,
-} from "@beckon/persistence";
-import { createEngineApp } from "./create-engine-app";
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@beckon/config';
+import { dataSourceOptions, ensureDatabase, runMigrations } from '@beckon/persistence';
+import { createEngineApp } from './create-engine-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,7 +15,7 @@ async function main(): Promise<void> {
 
   const app = await createEngineApp(config);
   await app.listen(config.SERVICE_PORT ?? 3001, config.HOST);
-  Logger.log(`engine listening on ${await app.getUrl()}`, "Engine");
+  Logger.log(`engine listening on ${await app.getUrl()}`, 'Engine');
 }
 
 main().catch((error: Error) => {

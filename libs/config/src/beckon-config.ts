@@ -1,25 +1,25 @@
-import { z } from "zod";
+import { z } from 'zod';
 
 const csv = (value: string): string[] =>
   value
-    .split(",")
+    .split(',')
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
 
 const apiKeySchema = z
   .string()
-  .default("")
+  .default('')
   .transform((value, ctx) =>
     csv(value).map((entry) => {
-      const [role, ...rest] = entry.split(":");
-      const key = rest.join(":");
-      if ((role !== "marketer" && role !== "ops") || key.length === 0) {
+      const [role, ...rest] = entry.split(':');
+      const key = rest.join(':');
+      if ((role !== 'marketer' && role !== 'ops') || key.length === 0) {
         ctx.addIssue({
-          code: "custom",
+          code: 'custom',
           message: `"${entry}" is not role:key with role marketer or ops`,
         });
       }
-      return { role: role as "marketer" | "ops", key };
+      return { role: role as 'marketer' | 'ops', key };
     }),
   );
 
@@ -27,12 +27,12 @@ const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** The environment as the contract (§2) names it; unknown variables are ignored. */
 export const configSchema = z.object({
-  KAFKA_BROKERS: z.string().default("127.0.0.1:9092").transform(csv),
-  KAFKA_EVENTS_TOPIC: z.string().min(1).default("storefront.events"),
-  KAFKA_CLIENT_ID: z.string().min(1).default("beckon"),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092').transform(csv),
+  KAFKA_EVENTS_TOPIC: z.string().min(1).default('storefront.events'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('beckon'),
   /** Prefix for Beckon's own topics and consumer groups, so test runs and tenants stay apart. */
-  KAFKA_INTERNAL_PREFIX: z.string().default("beckon"),
-  DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/beckon"),
+  KAFKA_INTERNAL_PREFIX: z.string().default('beckon'),
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/beckon'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SMTP_URL: z.string().optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
@@ -42,15 +42,13 @@ export const configSchema = z.object({
   VAPID_SUBJECT: z.string().optional(),
   API_KEYS: apiKeySchema,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("127.0.0.1"),
-  PUBLIC_BASE_URL: z.url().default("http://127.0.0.1:3000"),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
   UNSUBSCRIBE_SECRET: z.string().optional(),
-  DEFAULT_TIMEZONE: z.string().default("UTC"),
+  DEFAULT_TIMEZONE: z.string().default('UTC'),
   TIMER_POLL_MS: z.coerce.number().int().min(10).default(1000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(200),
-  LOG_LEVEL: z
-    .enum(["error", "warn", "log", "debug", "verbose"])
-    .default("log"),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** Metrics/health port of the headless services (engine, email, webpush); 0 picks a free port. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
@@ -63,10 +61,8 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BeckonConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join(".")}: ${issue.message}`,
-    );
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
 }
@@ -79,17 +75,15 @@ export function requireConfig<K extends keyof BeckonConfig>(
 ): asserts config is BeckonConfig & {
   [P in K]-?: NonNullable<BeckonConfig[P]>;
 } {
-  const missing = keys.filter(
-    (key) => config[key] === undefined || config[key] === "",
-  );
+  const missing = keys.filter((key) => config[key] === undefined || config[key] === '');
   if (missing.length > 0) {
-    throw new ConfigError(`${service} needs ${missing.join(", ")} to be set`);
+    throw new ConfigError(`${service} needs ${missing.join(', ')} to be set`);
   }
 }
 
 export function isValidTimezone(timezone: string): boolean {
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
     return true;
   } catch {
     return false;

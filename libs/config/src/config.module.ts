@@ -1,7 +1,7 @@
-import { DynamicModule, Global, Module } from "@nestjs/common";
-import { BeckonConfig, loadConfig } from "./beckon-config";
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { BeckonConfig, loadConfig } from './beckon-config';
 
-export const BECKON_CONFIG = Symbol("BECKON_CONFIG");
+export const BECKON_CONFIG = Symbol('BECKON_CONFIG');
 
 @Global()
 @Module({})

@@ -6,5 +6,5 @@ export {
   loadConfig,
   requireConfig,
   HHMM_PATTERN,
-} from "./beckon-config";
-export { BECKON_CONFIG, ConfigModule } from "./config.module";
+} from './beckon-config';
+export { BECKON_CONFIG, ConfigModule } from './config.module';

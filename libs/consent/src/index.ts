@@ -1,6 +1,2 @@
-export {
-  createUnsubscribeToken,
-  unsubscribeUrl,
-  verifyUnsubscribeToken,
-} from "./unsubscribe-token";
-export type { UnsubscribeClaim, UnsubscribeScope } from "./unsubscribe-token";
+export { createUnsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from './unsubscribe-token';
+export type { UnsubscribeClaim, UnsubscribeScope } from './unsubscribe-token';

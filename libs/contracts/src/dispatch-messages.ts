@@ -9,7 +9,7 @@ interface DispatchEnvelope {
 }
 
 export interface EmailDispatchMessage extends DispatchEnvelope {
-  channel: "email";
+  channel: 'email';
   to: string;
   subject: string;
   html?: string;
@@ -24,11 +24,11 @@ export interface PushSubscriptionKeys {
 }
 
 export interface WebPushDispatchMessage extends DispatchEnvelope {
-  channel: "webpush";
+  channel: 'webpush';
   subscriptions: PushSubscriptionKeys[];
   notification: { title: string; body: string; url?: string; icon?: string };
   ttlSeconds: number;
-  urgency: "very-low" | "low" | "normal" | "high";
+  urgency: 'very-low' | 'low' | 'normal' | 'high';
   /** Same topic for every step of one sequence, so a later reminder replaces the earlier one on the device. */
   topic: string;
 }
@@ -36,12 +36,12 @@ export interface WebPushDispatchMessage extends DispatchEnvelope {
 export type DispatchMessage = EmailDispatchMessage | WebPushDispatchMessage;
 
 export const DISPATCH_STATUSES = [
-  "scheduled",
-  "queued",
-  "deferred",
-  "sent",
-  "failed",
-  "suppressed",
-  "holdout",
+  'scheduled',
+  'queued',
+  'deferred',
+  'sent',
+  'failed',
+  'suppressed',
+  'holdout',
 ] as const;
 export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];

@@ -1,10 +1,10 @@
-export { DISPATCH_STATUSES } from "./dispatch-messages";
+export { DISPATCH_STATUSES } from './dispatch-messages';
 export type {
   DispatchMessage,
   DispatchStatus,
   EmailDispatchMessage,
   PushSubscriptionKeys,
   WebPushDispatchMessage,
-} from "./dispatch-messages";
-export { consumerGroup, topicNames } from "./topics";
-export type { TopicNames } from "./topics";
+} from './dispatch-messages';
+export { consumerGroup, topicNames } from './topics';
+export type { TopicNames } from './topics';

@@ -7,10 +7,7 @@ export interface TopicNames {
   webPushDeadLetter: string;
 }
 
-export function topicNames(
-  eventsTopic: string,
-  internalPrefix: string,
-): TopicNames {
+export function topicNames(eventsTopic: string, internalPrefix: string): TopicNames {
   return {
     events: eventsTopic,
     eventsDeadLetter: `${eventsTopic}.dlq`,
@@ -21,9 +18,6 @@ export function topicNames(
   };
 }
 
-export function consumerGroup(
-  internalPrefix: string,
-  service: "engine" | "email" | "webpush",
-): string {
+export function consumerGroup(internalPrefix: string, service: 'engine' | 'email' | 'webpush'): string {
   return `${internalPrefix}.${service}`;
 }

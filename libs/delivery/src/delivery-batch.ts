@@ -133,7 +133,9 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
         continue;
       }
       report.failed++;
-      deadLetters.push(deadLetter(pending.get(outcome.dispatchId)!.raw, outcome.reason ?? 'failed', outcome.error ?? undefined));
+      deadLetters.push(
+        deadLetter(pending.get(outcome.dispatchId)!.raw, outcome.reason ?? 'failed', outcome.error ?? undefined),
+      );
       toFinish.push(outcome.dispatchId);
     }
 
@@ -152,7 +154,14 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.error(`delivering ${message.dispatchId} threw: ${error}`);
-      return { dispatchId: message.dispatchId, status: 'failed', reason: 'delivery_error', providerResponse: null, attempts: 0, error };
+      return {
+        dispatchId: message.dispatchId,
+        status: 'failed',
+        reason: 'delivery_error',
+        providerResponse: null,
+        attempts: 0,
+        error,
+      };
     }
   }
 

@@ -42,7 +42,12 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
   ) {
     const logger = new Logger(`DeliveryConsumer:${channel.name}`);
     const route = ROUTES[channel.name];
-    const batch = new DeliveryBatch(channel, new DeliveryLedger(dataSource, channel.name), producer, topics[route.deadLetter]);
+    const batch = new DeliveryBatch(
+      channel,
+      new DeliveryLedger(dataSource, channel.name),
+      producer,
+      topics[route.deadLetter],
+    );
     this.consumer = new BatchConsumer(kafka, {
       groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, channel.name),
       topic: topics[route.topic],

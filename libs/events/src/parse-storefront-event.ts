@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { isValidTimezone } from "@beckon/config";
+import { z } from 'zod';
+import { isValidTimezone } from '@beckon/config';
 import {
   CATALOG_EVENTS,
   envelopeSchema,
@@ -7,7 +7,7 @@ import {
   trackSchemas,
   Traits,
   traitsSchema,
-} from "./storefront-event.schema";
+} from './storefront-event.schema';
 
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -21,40 +21,34 @@ interface EventBase {
 }
 
 export interface IdentifyEvent extends EventBase {
-  type: "identify";
+  type: 'identify';
   traits: Traits;
   /** Traits we do not model, kept so nothing the shop sends is lost. */
   extraTraits: Record<string, unknown>;
 }
 
 export interface TrackEvent<E extends string = string> extends EventBase {
-  type: "track";
+  type: 'track';
   event: E;
-  properties: E extends KnownTrackEvent
-    ? z.output<(typeof trackSchemas)[E]>
-    : Record<string, unknown>;
+  properties: E extends KnownTrackEvent ? z.output<(typeof trackSchemas)[E]> : Record<string, unknown>;
 }
 
 export type StorefrontEvent = IdentifyEvent | TrackEvent;
 
-export type ParseResult =
-  { ok: true; event: StorefrontEvent } | { ok: false; reason: string };
+export type ParseResult = { ok: true; event: StorefrontEvent } | { ok: false; reason: string };
 
 const CAMEL_TWINS: Record<string, keyof Traits> = {
-  firstName: "first_name",
-  lastName: "last_name",
-  birthDate: "birthday",
-  timeZone: "timezone",
+  firstName: 'first_name',
+  lastName: 'last_name',
+  birthDate: 'birthday',
+  timeZone: 'timezone',
 };
 
-function describe(error: z.ZodError, prefix = ""): string {
+function describe(error: z.ZodError, prefix = ''): string {
   return error.issues
     .slice(0, 5)
-    .map(
-      (issue) =>
-        `${[prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "(root)"}: ${issue.message}`,
-    )
-    .join("; ");
+    .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
 }
 
 function normaliseTraits(raw: Record<string, unknown>): {
@@ -79,13 +73,9 @@ function normaliseTraits(raw: Record<string, unknown>): {
  * Turns one Kafka message value into a validated event, or a reason it was refused.
  * Pure and synchronous so it can run on every message of a batch cheaply and be unit tested.
  */
-export function parseStorefrontEvent(
-  value: Buffer | string | null | undefined,
-): ParseResult {
-  if (value === null || value === undefined || value.length === 0)
-    return { ok: false, reason: "empty message" };
-  const size =
-    typeof value === "string" ? Buffer.byteLength(value) : value.length;
+export function parseStorefrontEvent(value: Buffer | string | null | undefined): ParseResult {
+  if (value === null || value === undefined || value.length === 0) return { ok: false, reason: 'empty message' };
+  const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
   if (size > MAX_EVENT_BYTES)
     return {
       ok: false,
@@ -94,9 +84,7 @@ export function parseStorefrontEvent(
 
   let json: unknown;
   try {
-    json = JSON.parse(
-      typeof value === "string" ? value : value.toString("utf8"),
-    );
+    json = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
@@ -119,17 +107,13 @@ export function parseStorefrontEvent(
     };
   }
 
-  if (raw.type === "identify") {
+  if (raw.type === 'identify') {
     if (base.userId === null && base.anonymousId === null)
-      return { ok: false, reason: "userId or anonymousId is required" };
+      return { ok: false, reason: 'userId or anonymousId is required' };
     const { traits, extra } = normaliseTraits(raw.traits);
     const parsed = traitsSchema.safeParse(traits);
-    if (!parsed.success)
-      return { ok: false, reason: describe(parsed.error, "traits") };
-    if (
-      parsed.data.timezone !== undefined &&
-      !isValidTimezone(parsed.data.timezone)
-    ) {
+    if (!parsed.success) return { ok: false, reason: describe(parsed.error, 'traits') };
+    if (parsed.data.timezone !== undefined && !isValidTimezone(parsed.data.timezone)) {
       return {
         ok: false,
         reason: `traits.timezone: unknown IANA time zone "${parsed.data.timezone}"`,
@@ -139,19 +123,15 @@ export function parseStorefrontEvent(
       ok: true,
       event: {
         ...base,
-        type: "identify",
+        type: 'identify',
         traits: parsed.data,
         extraTraits: extra,
       },
     };
   }
 
-  if (
-    base.userId === null &&
-    base.anonymousId === null &&
-    !CATALOG_EVENTS.has(raw.event)
-  ) {
-    return { ok: false, reason: "userId or anonymousId is required" };
+  if (base.userId === null && base.anonymousId === null && !CATALOG_EVENTS.has(raw.event)) {
+    return { ok: false, reason: 'userId or anonymousId is required' };
   }
   const schema = (trackSchemas as Record<string, z.ZodType>)[raw.event];
   if (schema === undefined) {
@@ -159,7 +139,7 @@ export function parseStorefrontEvent(
       ok: true,
       event: {
         ...base,
-        type: "track",
+        type: 'track',
         event: raw.event,
         properties: raw.properties,
       },
@@ -169,22 +149,19 @@ export function parseStorefrontEvent(
   if (!properties.success)
     return {
       ok: false,
-      reason: `${raw.event}: ${describe(properties.error, "properties")}`,
+      reason: `${raw.event}: ${describe(properties.error, 'properties')}`,
     };
   return {
     ok: true,
     event: {
       ...base,
-      type: "track",
+      type: 'track',
       event: raw.event,
       properties: properties.data,
     } as TrackEvent,
   };
 }
 
-export function isTrack<E extends KnownTrackEvent>(
-  event: StorefrontEvent,
-  name: E,
-): event is TrackEvent<E> {
-  return event.type === "track" && event.event === name;
+export function isTrack<E extends KnownTrackEvent>(event: StorefrontEvent, name: E): event is TrackEvent<E> {
+  return event.type === 'track' && event.event === name;
 }

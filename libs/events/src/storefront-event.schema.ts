@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from 'zod';
 
 /** Segment allows numeric ids; we keep them as strings so keys and joins stay uniform. */
 const id = z.union([z.string().min(1).max(255), z.number()]).transform(String);
@@ -21,8 +21,8 @@ const productRef = <T extends z.ZodRawShape>(shape: T) =>
   z
     .looseObject({ product_id: id.optional(), sku: optionalText, ...shape })
     .refine((p) => p.product_id !== undefined || p.sku !== undefined, {
-      message: "product_id or sku is required",
-      path: ["product_id"],
+      message: 'product_id or sku is required',
+      path: ['product_id'],
     });
 
 const cartLine = productRef({
@@ -34,32 +34,26 @@ const cartLine = productRef({
 });
 
 export const trackSchemas = {
-  "Product Viewed": productRef({
+  'Product Viewed': productRef({
     name: optionalText,
     price: money.optional(),
     url: optionalText,
     image_url: optionalText,
     in_stock: z.boolean().optional(),
   }),
-  "Product Added": z.intersection(
-    cartLine,
-    z.looseObject({ cart_id: id.optional() }),
-  ),
-  "Product Removed": z.intersection(
-    cartLine,
-    z.looseObject({ cart_id: id.optional() }),
-  ),
-  "Cart Viewed": z.looseObject({
+  'Product Added': z.intersection(cartLine, z.looseObject({ cart_id: id.optional() })),
+  'Product Removed': z.intersection(cartLine, z.looseObject({ cart_id: id.optional() })),
+  'Cart Viewed': z.looseObject({
     cart_id: id.optional(),
     products: z.array(productSchema).max(500),
   }),
-  "Checkout Started": z.looseObject({
+  'Checkout Started': z.looseObject({
     cart_id: id.optional(),
     value: money.optional(),
     currency: z.string().max(8).optional(),
     products: z.array(productSchema).max(500).optional(),
   }),
-  "Order Completed": z.looseObject({
+  'Order Completed': z.looseObject({
     order_id: id,
     cart_id: id.optional(),
     total: money.optional(),
@@ -67,9 +61,9 @@ export const trackSchemas = {
     currency: z.string().max(8).optional(),
     products: z.array(productSchema).max(500).default([]),
   }),
-  "Back In Stock Requested": productRef({}),
-  "Inventory Updated": productRef({ quantity: z.coerce.number().int().min(0) }),
-  "Push Subscription Created": z.looseObject({
+  'Back In Stock Requested': productRef({}),
+  'Inventory Updated': productRef({ quantity: z.coerce.number().int().min(0) }),
+  'Push Subscription Created': z.looseObject({
     endpoint: z.url({ protocol: /^https$/ }),
     keys: z.object({
       p256dh: z.string().min(16).max(256),
@@ -77,21 +71,17 @@ export const trackSchemas = {
     }),
     expiration_time: z.union([z.number(), z.string(), z.null()]).optional(),
   }),
-  "Push Subscription Removed": z.looseObject({ endpoint: z.string().min(1) }),
+  'Push Subscription Removed': z.looseObject({ endpoint: z.string().min(1) }),
   Unsubscribed: z.looseObject({
-    channel: z.enum(["email", "webpush", "all"]).default("all"),
+    channel: z.enum(['email', 'webpush', 'all']).default('all'),
   }),
 } as const;
 
 export type KnownTrackEvent = keyof typeof trackSchemas;
-export type TrackProperties<E extends KnownTrackEvent> = z.output<
-  (typeof trackSchemas)[E]
->;
+export type TrackProperties<E extends KnownTrackEvent> = z.output<(typeof trackSchemas)[E]>;
 
 /** Events about the catalog rather than a customer: no userId is needed. */
-export const CATALOG_EVENTS: ReadonlySet<string> = new Set([
-  "Inventory Updated",
-]);
+export const CATALOG_EVENTS: ReadonlySet<string> = new Set(['Inventory Updated']);
 
 const contextSchema = z
   .looseObject({
@@ -111,22 +101,19 @@ const envelope = {
 };
 
 export const identifySchema = z.looseObject({
-  type: z.literal("identify"),
+  type: z.literal('identify'),
   ...envelope,
   traits: z.looseObject({}).default({}),
 });
 
 export const trackEnvelopeSchema = z.looseObject({
-  type: z.literal("track"),
+  type: z.literal('track'),
   ...envelope,
   event: z.string().min(1).max(255),
   properties: z.looseObject({}).default({}),
 });
 
-export const envelopeSchema = z.discriminatedUnion("type", [
-  identifySchema,
-  trackEnvelopeSchema,
-]);
+export const envelopeSchema = z.discriminatedUnion('type', [identifySchema, trackEnvelopeSchema]);
 
 /** Identify traits as we store them; camelCase twins are folded into snake_case. */
 export const traitsSchema = z.object({

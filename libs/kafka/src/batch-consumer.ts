@@ -1,15 +1,11 @@
-import { Logger } from "@nestjs/common";
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
+import { Logger } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
 export interface BatchConsumerOptions {
   groupId: string;
   topic: string;
   /** Handles every message of one partition's batch; resolves only once its effects are durable. */
-  handle: (
-    messages: KafkaMessage[],
-    partition: number,
-    payload: EachBatchPayload,
-  ) => Promise<void>;
+  handle: (messages: KafkaMessage[], partition: number, payload: EachBatchPayload) => Promise<void>;
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
 }
@@ -46,9 +42,7 @@ export class BatchConsumer {
       this.ready = true;
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      this.logger.error(
-        `consumer ${this.options.groupId} crashed: ${String(event.payload.error)}`,
-      );
+      this.logger.error(`consumer ${this.options.groupId} crashed: ${String(event.payload.error)}`);
     });
     await consumer.connect();
     await consumer.subscribe({
@@ -58,8 +52,7 @@ export class BatchConsumer {
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently:
-        this.options.partitionsConsumedConcurrently ?? 2,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 2,
       eachBatch: async (payload) => {
         const { batch } = payload;
         if (batch.messages.length === 0) return;

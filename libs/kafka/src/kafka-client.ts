@@ -1,27 +1,20 @@
-import { Logger } from "@nestjs/common";
-import {
-  Admin,
-  Kafka,
-  logLevel,
-  LogEntry,
-  Partitioners,
-  Producer,
-} from "kafkajs";
+import { Logger } from '@nestjs/common';
+import { Admin, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 
-const nestLevel: Record<number, "error" | "warn" | "log" | "debug"> = {
-  [logLevel.ERROR]: "error",
-  [logLevel.WARN]: "warn",
-  [logLevel.INFO]: "log",
-  [logLevel.DEBUG]: "debug",
+const nestLevel: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
 };
 
 /** Routes kafkajs logs through Nest's logger so every service logs in one format. */
 function kafkaLogCreator() {
-  const logger = new Logger("kafkajs");
+  const logger = new Logger('kafkajs');
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      logger[nestLevel[level] ?? "log"](`${message} ${JSON.stringify(extra)}`);
+      logger[nestLevel[level] ?? 'log'](`${message} ${JSON.stringify(extra)}`);
     };
 }
 
@@ -45,11 +38,7 @@ export function createProducer(kafka: Kafka): Producer {
   });
 }
 
-export async function ensureTopics(
-  admin: Admin,
-  topics: string[],
-  numPartitions = 4,
-): Promise<void> {
+export async function ensureTopics(admin: Admin, topics: string[], numPartitions = 4): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
   if (missing.length === 0) return;

@@ -1,20 +1,12 @@
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from "@nestjs/common";
-import { Kafka, Producer } from "kafkajs";
-import { BECKON_CONFIG, BeckonConfig } from "@beckon/config";
-import { topicNames, TopicNames } from "@beckon/contracts";
-import { createKafka, createProducer, ensureTopics } from "./kafka-client";
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Kafka, Producer } from 'kafkajs';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { topicNames, TopicNames } from '@beckon/contracts';
+import { createKafka, createProducer, ensureTopics } from './kafka-client';
 
-export const KAFKA = Symbol("KAFKA");
-export const KAFKA_PRODUCER = Symbol("KAFKA_PRODUCER");
-export const TOPICS = Symbol("TOPICS");
+export const KAFKA = Symbol('KAFKA');
+export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
+export const TOPICS = Symbol('TOPICS');
 
 /** Connects the shared producer and makes sure Beckon's topics exist before anything consumes. */
 @Injectable()
@@ -51,8 +43,7 @@ export class KafkaModule {
         {
           provide: KAFKA,
           inject: [BECKON_CONFIG],
-          useFactory: (config: BeckonConfig) =>
-            createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID),
+          useFactory: (config: BeckonConfig) => createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID),
         },
         {
           provide: KAFKA_PRODUCER,
@@ -62,8 +53,7 @@ export class KafkaModule {
         {
           provide: TOPICS,
           inject: [BECKON_CONFIG],
-          useFactory: (config: BeckonConfig) =>
-            topicNames(config.KAFKA_EVENTS_TOPIC, config.KAFKA_INTERNAL_PREFIX),
+          useFactory: (config: BeckonConfig) => topicNames(config.KAFKA_EVENTS_TOPIC, config.KAFKA_INTERNAL_PREFIX),
         },
         KafkaLifecycle,
       ],

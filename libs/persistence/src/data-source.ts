@@ -1,13 +1,10 @@
-import { DataSource, DataSourceOptions } from "typeorm";
-import { ENTITIES } from "./entities";
-import { MIGRATIONS } from "./migrations";
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(
-  databaseUrl: string,
-  poolSize = 10,
-): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {
-    type: "postgres",
+    type: 'postgres',
     url: databaseUrl,
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -25,13 +22,11 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    const applied = await dataSource.runMigrations({ transaction: "each" });
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   } finally {
-    await runner
-      .query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK])
-      .catch(() => undefined);
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
 }
@@ -39,22 +34,17 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 /** Creates the database named in the URL when it is missing (first local start, fresh test run). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ""));
-  if (name === "" || name === "postgres") return;
-  url.pathname = "/postgres";
-  const admin = new DataSource({ type: "postgres", url: url.toString() });
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (name === '' || name === 'postgres') return;
+  url.pathname = '/postgres';
+  const admin = new DataSource({ type: 'postgres', url: url.toString() });
   await admin.initialize();
   try {
-    const rows: unknown[] = await admin.query(
-      "SELECT 1 FROM pg_database WHERE datname = $1",
-      [name],
-    );
+    const rows: unknown[] = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rows.length === 0) {
-      await admin
-        .query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
-        .catch((error: { code?: string }) => {
-          if (error.code !== "42P04") throw error; // another process created it first
-        });
+      await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // another process created it first
+      });
     }
   } finally {
     await admin.destroy();

@@ -1,7 +1,7 @@
-import { DynamicModule, Module } from "@nestjs/common";
-import { TypeOrmModule } from "@nestjs/typeorm";
-import { BECKON_CONFIG, BeckonConfig } from "@beckon/config";
-import { dataSourceOptions } from "./data-source";
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { dataSourceOptions } from './data-source';
 
 @Module({})
 export class PersistenceModule {
@@ -11,8 +11,7 @@ export class PersistenceModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [BECKON_CONFIG],
-          useFactory: (config: BeckonConfig) =>
-            dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
+          useFactory: (config: BeckonConfig) => dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
         }),
       ],
       exports: [TypeOrmModule],

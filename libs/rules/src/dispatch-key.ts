@@ -2,11 +2,6 @@
  * One dispatch per rule, customer, occasion and step: replays, redeliveries and racing instances
  * all collapse onto this key under a unique constraint.
  */
-export function dispatchKey(
-  ruleId: string,
-  customerId: string,
-  occasion: string,
-  step: number,
-): string {
+export function dispatchKey(ruleId: string, customerId: string, occasion: string, step: number): string {
   return `${ruleId}|${customerId}|${occasion}|${step}`;
 }

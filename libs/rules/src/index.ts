@@ -1,8 +1,4 @@
-export {
-  addIsoDuration,
-  isIsoDuration,
-  parseIsoDuration,
-} from "./iso-duration";
+export { addIsoDuration, isIsoDuration, parseIsoDuration } from './iso-duration';
 export {
   AVAILABLE_TRIGGERS,
   CHANNELS,
@@ -12,7 +8,7 @@ export {
   stepSchema,
   TRIGGERS,
   webPushContentSchema,
-} from "./rule.schema";
+} from './rule.schema';
 export type {
   Channel,
   EmailContent,
@@ -22,11 +18,11 @@ export type {
   RuleStep,
   Trigger,
   WebPushContent,
-} from "./rule.schema";
-export { applyRulePatch, validateRule } from "./validate-rule";
-export type { FieldError, RuleValidation } from "./validate-rule";
-export { abandonedCartVerdict, cartValue } from "./abandoned-cart";
-export type { CartSnapshot, CartVerdict } from "./abandoned-cart";
-export { chooseChannel } from "./choose-channel";
-export type { ChannelChoice, ChannelReach } from "./choose-channel";
-export { dispatchKey } from "./dispatch-key";
+} from './rule.schema';
+export { applyRulePatch, validateRule } from './validate-rule';
+export type { FieldError, RuleValidation } from './validate-rule';
+export { abandonedCartVerdict, cartValue } from './abandoned-cart';
+export type { CartSnapshot, CartVerdict } from './abandoned-cart';
+export { chooseChannel } from './choose-channel';
+export type { ChannelChoice, ChannelReach } from './choose-channel';
+export { dispatchKey } from './dispatch-key';

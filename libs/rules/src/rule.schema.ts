@@ -1,22 +1,20 @@
-import { z } from "zod";
-import { templateSyntaxError } from "@beckon/templates";
-import { parseIsoDuration } from "./iso-duration";
+import { z } from 'zod';
+import { templateSyntaxError } from '@beckon/templates';
+import { parseIsoDuration } from './iso-duration';
 
 export const TRIGGERS = [
-  "abandoned_cart",
-  "sleeping_customer",
-  "back_in_stock",
-  "consumable_reorder",
-  "birthday",
+  'abandoned_cart',
+  'sleeping_customer',
+  'back_in_stock',
+  'consumable_reorder',
+  'birthday',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** Triggers this version evaluates; the others are refused rather than accepted and silently never fired. */
-export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>([
-  "abandoned_cart",
-]);
+export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(['abandoned_cart']);
 
-export const CHANNELS = ["email", "webpush"] as const;
+export const CHANNELS = ['email', 'webpush'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
@@ -29,7 +27,7 @@ const liquid = (max: number) =>
       const error = templateSyntaxError(source);
       if (error !== null)
         ctx.addIssue({
-          code: "custom",
+          code: 'custom',
           message: `invalid Liquid template: ${error}`,
         });
     });
@@ -42,7 +40,7 @@ export const emailContentSchema = z.strictObject({
 
 export const webPushContentSchema = z.strictObject({
   title: liquid(256).pipe(z.string().min(1)),
-  body: liquid(1024).default(""),
+  body: liquid(1024).default(''),
   url: liquid(2048).optional(),
   icon: liquid(2048).optional(),
 });
@@ -52,14 +50,11 @@ export const stepSchema = z
     after: z.string().refine((value) => {
       const ms = parseIsoDuration(value);
       return ms !== null && ms <= MAX_DELAY_MS;
-    }, "must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)"),
+    }, 'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)'),
     channels: z
       .array(z.enum(CHANNELS))
       .min(1)
-      .refine(
-        (list) => new Set(list).size === list.length,
-        "channels must not repeat",
-      ),
+      .refine((list) => new Set(list).size === list.length, 'channels must not repeat'),
     email: emailContentSchema.optional(),
     webpush: webPushContentSchema.optional(),
   })
@@ -67,28 +62,22 @@ export const stepSchema = z
     for (const channel of step.channels) {
       if (step[channel] === undefined) {
         ctx.addIssue({
-          code: "custom",
+          code: 'custom',
           path: [channel],
           message: `content for channel "${channel}" is required`,
         });
       }
     }
-    if (
-      step.email !== undefined &&
-      step.email.html === undefined &&
-      step.email.text === undefined
-    ) {
+    if (step.email !== undefined && step.email.html === undefined && step.email.text === undefined) {
       ctx.addIssue({
-        code: "custom",
-        path: ["email"],
-        message: "email needs html or text",
+        code: 'custom',
+        path: ['email'],
+        message: 'email needs html or text',
       });
     }
   });
 
-const hhmm = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be local time HH:MM");
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be local time HH:MM');
 
 export const paramsSchemas = {
   abandoned_cart: z.strictObject({
@@ -105,7 +94,7 @@ export const paramsSchemas = {
   }),
   birthday: z.strictObject({
     daysBefore: z.number().int().min(0).max(60).default(0),
-    sendAt: hhmm.default("10:00"),
+    sendAt: hhmm.default('10:00'),
   }),
 } satisfies Record<Trigger, z.ZodType>;
 
@@ -118,30 +107,30 @@ const common = {
   priority: z.number().int().min(0).max(1_000_000).default(100),
 };
 
-export const ruleInputSchema = z.discriminatedUnion("trigger", [
+export const ruleInputSchema = z.discriminatedUnion('trigger', [
   z.strictObject({
     ...common,
-    trigger: z.literal("abandoned_cart"),
+    trigger: z.literal('abandoned_cart'),
     params: paramsSchemas.abandoned_cart.default({ minCartValue: 0 }),
   }),
   z.strictObject({
     ...common,
-    trigger: z.literal("sleeping_customer"),
+    trigger: z.literal('sleeping_customer'),
     params: paramsSchemas.sleeping_customer,
   }),
   z.strictObject({
     ...common,
-    trigger: z.literal("back_in_stock"),
+    trigger: z.literal('back_in_stock'),
     params: paramsSchemas.back_in_stock.default({}),
   }),
   z.strictObject({
     ...common,
-    trigger: z.literal("consumable_reorder"),
+    trigger: z.literal('consumable_reorder'),
     params: paramsSchemas.consumable_reorder,
   }),
   z.strictObject({
     ...common,
-    trigger: z.literal("birthday"),
+    trigger: z.literal('birthday'),
     params: paramsSchemas.birthday,
   }),
 ]);

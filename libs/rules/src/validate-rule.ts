@@ -1,22 +1,16 @@
-import { z } from "zod";
-import {
-  AVAILABLE_TRIGGERS,
-  RuleInput,
-  ruleInputSchema,
-  Trigger,
-} from "./rule.schema";
+import { z } from 'zod';
+import { AVAILABLE_TRIGGERS, RuleInput, ruleInputSchema, Trigger } from './rule.schema';
 
 export interface FieldError {
   field: string;
   message: string;
 }
 
-export type RuleValidation =
-  { ok: true; rule: RuleInput } | { ok: false; errors: FieldError[] };
+export type RuleValidation = { ok: true; rule: RuleInput } | { ok: false; errors: FieldError[] };
 
 function toFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({
-    field: issue.path.map(String).join(".") || "(root)",
+    field: issue.path.map(String).join('.') || '(root)',
     message: issue.message,
   }));
 }
@@ -24,14 +18,13 @@ function toFieldErrors(error: z.ZodError): FieldError[] {
 /** Validates a whole rule as a marketer sends it (POST) or as it would be after a PATCH. */
 export function validateRule(input: unknown): RuleValidation {
   const parsed = ruleInputSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, errors: toFieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
   if (!AVAILABLE_TRIGGERS.has(parsed.data.trigger as Trigger)) {
     return {
       ok: false,
       errors: [
         {
-          field: "trigger",
+          field: 'trigger',
           message: `trigger "${parsed.data.trigger}" is not available in this version yet`,
         },
       ],
@@ -41,24 +34,21 @@ export function validateRule(input: unknown): RuleValidation {
 }
 
 /** PATCH semantics: top-level fields replace the stored ones, then the result must be a valid rule. */
-export function applyRulePatch(
-  current: RuleInput,
-  patch: unknown,
-): RuleValidation {
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+export function applyRulePatch(current: RuleInput, patch: unknown): RuleValidation {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     return {
       ok: false,
-      errors: [{ field: "(root)", message: "a JSON object is required" }],
+      errors: [{ field: '(root)', message: 'a JSON object is required' }],
     };
   }
   const patchObject = patch as Record<string, unknown>;
-  if ("trigger" in patchObject && patchObject.trigger !== current.trigger) {
+  if ('trigger' in patchObject && patchObject.trigger !== current.trigger) {
     return {
       ok: false,
       errors: [
         {
-          field: "trigger",
-          message: "the trigger of a rule cannot change; create a new rule",
+          field: 'trigger',
+          message: 'the trigger of a rule cannot change; create a new rule',
         },
       ],
     };

@@ -1,4 +1,4 @@
-import { Liquid, Template } from "liquidjs";
+import { Liquid, Template } from 'liquidjs';
 
 /** Plain-text contexts (subjects, push titles) must not see HTML entities. */
 const plain = new Liquid({
@@ -11,14 +11,14 @@ const html = new Liquid({
   cache: 500,
   strictFilters: true,
   ownPropertyOnly: true,
-  outputEscape: "escape",
+  outputEscape: 'escape',
 });
 
 const parsed = new Map<string, Template[]>();
 const MAX_PARSED = 2000;
 
 function compile(engine: Liquid, source: string): Template[] {
-  const key = `${engine === html ? "h" : "p"}:${source}`;
+  const key = `${engine === html ? 'h' : 'p'}:${source}`;
   let templates = parsed.get(key);
   if (templates === undefined) {
     templates = engine.parse(source);

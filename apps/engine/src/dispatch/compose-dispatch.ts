@@ -1,7 +1,7 @@
-import { DispatchMessage } from "@beckon/contracts";
-import { Channel, chooseChannel, Rule, RuleStep } from "@beckon/rules";
-import { renderEmail, renderWebPush } from "@beckon/templates";
-import { customerTemplateData, Recipient } from "./recipient";
+import { DispatchMessage } from '@beckon/contracts';
+import { Channel, chooseChannel, Rule, RuleStep } from '@beckon/rules';
+import { renderEmail, renderWebPush } from '@beckon/templates';
+import { customerTemplateData, Recipient } from './recipient';
 
 export interface ComposeInput {
   dispatchId: string;
@@ -17,8 +17,7 @@ export interface ComposeInput {
 }
 
 export type Composition =
-  | { kind: "send"; channel: Channel; message: DispatchMessage }
-  | { kind: "suppress"; reason: string };
+  { kind: 'send'; channel: Channel; message: DispatchMessage } | { kind: 'suppress'; reason: string };
 
 const PUSH_TTL_SECONDS = 24 * 3600;
 
@@ -39,8 +38,7 @@ export function composeDispatch(input: ComposeInput): Composition {
       consented: recipient.webpushConsent,
     },
   });
-  if (choice.channel === null)
-    return { kind: "suppress", reason: choice.reason };
+  if (choice.channel === null) return { kind: 'suppress', reason: choice.reason };
 
   const base = {
     dispatchId: input.dispatchId,
@@ -58,14 +56,14 @@ export function composeDispatch(input: ComposeInput): Composition {
   };
 
   try {
-    if (choice.channel === "email") {
+    if (choice.channel === 'email') {
       const rendered = renderEmail(step.email!, data);
       return {
-        kind: "send",
-        channel: "email",
+        kind: 'send',
+        channel: 'email',
         message: {
           ...base,
-          channel: "email",
+          channel: 'email',
           to: recipient.email!,
           ...rendered,
           unsubscribeUrl,
@@ -73,21 +71,21 @@ export function composeDispatch(input: ComposeInput): Composition {
       };
     }
     return {
-      kind: "send",
-      channel: "webpush",
+      kind: 'send',
+      channel: 'webpush',
       message: {
         ...base,
-        channel: "webpush",
+        channel: 'webpush',
         subscriptions: recipient.subscriptions,
         notification: renderWebPush(step.webpush!, data),
         ttlSeconds: PUSH_TTL_SECONDS,
-        urgency: "normal",
+        urgency: 'normal',
         topic: `${input.rule.id}:${input.occasion}`,
       },
     };
   } catch (error) {
     return {
-      kind: "suppress",
+      kind: 'suppress',
       reason: `template_error:${(error as Error).message.slice(0, 120)}`,
     };
   }

@@ -1,7 +1,7 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { rowsOf } from "@beckon/persistence";
-import { Channel, dispatchKey } from "@beckon/rules";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { rowsOf } from '@beckon/persistence';
+import { Channel, dispatchKey } from '@beckon/rules';
 
 export interface PendingStep {
   ruleId: string;
@@ -24,7 +24,7 @@ export interface DueDispatch {
 
 export interface DispatchOutcome {
   id: string;
-  status: "queued" | "suppressed" | "deferred";
+  status: 'queued' | 'suppressed' | 'deferred';
   channel: Channel | null;
   reason: string | null;
   dueAt: Date | null;
@@ -39,25 +39,19 @@ export class DispatchRepository {
    * Schedules steps; an existing still-scheduled step moves to the new due time (a cart touched again
    * goes quiet later), anything already fired or ended stays as it is.
    */
-  async schedule(
-    tx: EntityManager,
-    steps: readonly PendingStep[],
-    options: { reschedule: boolean },
-  ): Promise<void> {
+  async schedule(tx: EntityManager, steps: readonly PendingStep[], options: { reschedule: boolean }): Promise<void> {
     if (steps.length === 0) return;
     const conflict = options.reschedule
       ? `DO UPDATE SET due_at = EXCLUDED.due_at, correlation_id = EXCLUDED.correlation_id, updated_at = now()
          WHERE dispatches.status = 'scheduled' AND dispatches.due_at IS DISTINCT FROM EXCLUDED.due_at`
-      : "DO NOTHING";
+      : 'DO NOTHING';
     await tx.query(
       `INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
        SELECT k, r, c, o, s, 'scheduled', d, x
        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[]) AS t(k, r, c, o, s, d, x)
        ON CONFLICT (dispatch_key) ${conflict}`,
       [
-        steps.map((s) =>
-          dispatchKey(s.ruleId, s.customerId, s.occasion, s.step),
-        ),
+        steps.map((s) => dispatchKey(s.ruleId, s.customerId, s.occasion, s.step)),
         steps.map((s) => s.ruleId),
         steps.map((s) => s.customerId),
         steps.map((s) => s.occasion),
@@ -83,11 +77,7 @@ export class DispatchRepository {
        FROM unnest($1::text[], $2::text[], $3::text[]) AS e(customer_id, occasion, reason)
        WHERE d.customer_id = e.customer_id AND d.occasion = e.occasion AND d.status IN ${PENDING}
        RETURNING d.id`,
-      [
-        ended.map((e) => e.customerId),
-        ended.map((e) => e.occasion),
-        ended.map((e) => e.reason),
-      ],
+      [ended.map((e) => e.customerId), ended.map((e) => e.occasion), ended.map((e) => e.reason)],
     );
     return rowsOf(result).length;
   }
@@ -103,16 +93,12 @@ export class DispatchRepository {
     await tx.query(
       `UPDATE dispatches SET status = 'suppressed', reason = $3, due_at = NULL, updated_at = now()
        WHERE customer_id = ANY($1::text[]) AND status IN ${PENDING} AND occasion LIKE $2`,
-      [customerIds, `${occasionPrefix.replace(/[%_\\]/g, "\\$&")}%`, reason],
+      [customerIds, `${occasionPrefix.replace(/[%_\\]/g, '\\$&')}%`, reason],
     );
   }
 
   /** Claims due steps; SKIP LOCKED lets several engine instances share the timers without firing one twice. */
-  async claimDue(
-    tx: EntityManager,
-    limit: number,
-    now = new Date(),
-  ): Promise<DueDispatch[]> {
+  async claimDue(tx: EntityManager, limit: number, now = new Date()): Promise<DueDispatch[]> {
     const rows: Array<{
       id: string;
       rule_id: string;
@@ -138,10 +124,7 @@ export class DispatchRepository {
     }));
   }
 
-  async recordOutcomes(
-    tx: EntityManager,
-    outcomes: readonly DispatchOutcome[],
-  ): Promise<void> {
+  async recordOutcomes(tx: EntityManager, outcomes: readonly DispatchOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await tx.query(
       `UPDATE dispatches d SET status = o.status, channel = o.channel, reason = o.reason, due_at = o.due_at, updated_at = now()

@@ -1,17 +1,11 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from "@nestjs/common";
-import { SchedulerRegistry } from "@nestjs/schedule";
-import { InjectDataSource } from "@nestjs/typeorm";
-import { Producer } from "kafkajs";
-import { DataSource } from "typeorm";
-import { BECKON_CONFIG, BeckonConfig } from "@beckon/config";
-import { KAFKA_PRODUCER } from "@beckon/kafka";
-import { OutboxRepository } from "./outbox.repository";
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { KAFKA_PRODUCER } from '@beckon/kafka';
+import { OutboxRepository } from './outbox.repository';
 
 const BATCH = 500;
 
@@ -20,9 +14,7 @@ const BATCH = 500;
  * message; delivery services are idempotent per dispatch id, so that costs nothing visible.
  */
 @Injectable()
-export class OutboxRelay
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private running: Promise<void> | null = null;
   private again = false;
@@ -38,15 +30,14 @@ export class OutboxRelay
 
   onApplicationBootstrap(): void {
     this.scheduler.addInterval(
-      "outbox-relay",
+      'outbox-relay',
       setInterval(() => this.wake(), this.config.OUTBOX_POLL_MS),
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.scheduler.doesExist("interval", "outbox-relay"))
-      this.scheduler.deleteInterval("outbox-relay");
+    if (this.scheduler.doesExist('interval', 'outbox-relay')) this.scheduler.deleteInterval('outbox-relay');
     await this.running;
   }
 
@@ -58,9 +49,7 @@ export class OutboxRelay
       return;
     }
     this.running = this.drain()
-      .catch((error: Error) =>
-        this.logger.error(`outbox relay failed, will retry: ${error.message}`),
-      )
+      .catch((error: Error) => this.logger.error(`outbox relay failed, will retry: ${error.message}`))
       .finally(() => {
         this.running = null;
         if (this.again) {
@@ -76,10 +65,7 @@ export class OutboxRelay
       moved = await this.dataSource.transaction(async (tx) => {
         const messages = await this.outbox.take(tx, BATCH);
         if (messages.length === 0) return 0;
-        const byTopic = new Map<
-          string,
-          Array<{ key: string; value: string }>
-        >();
+        const byTopic = new Map<string, Array<{ key: string; value: string }>>();
         for (const message of messages) {
           const list = byTopic.get(message.topic) ?? [];
           list.push({

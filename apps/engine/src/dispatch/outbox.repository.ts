@@ -1,6 +1,6 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { rowsOf } from "@beckon/persistence";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { rowsOf } from '@beckon/persistence';
 
 export interface OutboxMessage {
   topic: string;
@@ -15,18 +15,11 @@ export interface StoredOutboxMessage extends OutboxMessage {
 @Injectable()
 export class OutboxRepository {
   /** Written in the same transaction as the dispatch row: the message exists exactly when the decision does. */
-  async add(
-    tx: EntityManager,
-    messages: readonly OutboxMessage[],
-  ): Promise<void> {
+  async add(tx: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await tx.query(
       `INSERT INTO outbox (topic, message_key, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
-      [
-        messages.map((m) => m.topic),
-        messages.map((m) => m.key),
-        messages.map((m) => JSON.stringify(m.payload)),
-      ],
+      [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => JSON.stringify(m.payload))],
     );
   }
 

@@ -1,14 +1,11 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { Recipient } from "./recipient";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Recipient } from './recipient';
 
 @Injectable()
 export class RecipientRepository {
   /** Customers and their push subscriptions for a whole batch of due steps, in two queries. */
-  async load(
-    tx: EntityManager,
-    customerIds: readonly string[],
-  ): Promise<Map<string, Recipient>> {
+  async load(tx: EntityManager, customerIds: readonly string[]): Promise<Map<string, Recipient>> {
     const ids = [...new Set(customerIds)];
     if (ids.length === 0) return new Map();
     const customers: Array<{
@@ -52,12 +49,10 @@ export class RecipientRepository {
       });
     }
     for (const s of subscriptions) {
-      recipients
-        .get(s.customer_id)
-        ?.subscriptions.push({
-          endpoint: s.endpoint,
-          keys: { p256dh: s.p256dh, auth: s.auth },
-        });
+      recipients.get(s.customer_id)?.subscriptions.push({
+        endpoint: s.endpoint,
+        keys: { p256dh: s.p256dh, auth: s.auth },
+      });
     }
     return recipients;
   }

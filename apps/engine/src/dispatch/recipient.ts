@@ -1,4 +1,4 @@
-import { PushSubscriptionKeys } from "@beckon/contracts";
+import { PushSubscriptionKeys } from '@beckon/contracts';
 
 /** What the engine knows about where and whether a customer may be reached. */
 export interface Recipient {
@@ -14,9 +14,7 @@ export interface Recipient {
   subscriptions: PushSubscriptionKeys[];
 }
 
-export function customerTemplateData(
-  recipient: Recipient,
-): Record<string, unknown> {
+export function customerTemplateData(recipient: Recipient): Record<string, unknown> {
   return {
     ...recipient.traits,
     id: recipient.id,

@@ -1,7 +1,7 @@
-import { Module } from "@nestjs/common";
-import { ProfilesModule } from "../profiles/profiles.module";
-import { TriggersModule } from "../triggers/triggers.module";
-import { StorefrontEventsConsumer } from "./storefront-events.consumer";
+import { Module } from '@nestjs/common';
+import { ProfilesModule } from '../profiles/profiles.module';
+import { TriggersModule } from '../triggers/triggers.module';
+import { StorefrontEventsConsumer } from './storefront-events.consumer';
 
 @Module({
   imports: [ProfilesModule, TriggersModule],

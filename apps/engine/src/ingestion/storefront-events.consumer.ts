@@ -1,19 +1,13 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from "@nestjs/common";
-import { InjectDataSource } from "@nestjs/typeorm";
-import { IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
-import { DataSource } from "typeorm";
-import { BECKON_CONFIG, BeckonConfig } from "@beckon/config";
-import { consumerGroup, TopicNames } from "@beckon/contracts";
-import { parseStorefrontEvent } from "@beckon/events";
-import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from "@beckon/kafka";
-import { IncomingEvent, ProfileProjector } from "../profiles/profile-projector";
-import { TriggerFactsHandler } from "../triggers/trigger-facts.handler";
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { consumerGroup, TopicNames } from '@beckon/contracts';
+import { parseStorefrontEvent } from '@beckon/events';
+import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
+import { IncomingEvent, ProfileProjector } from '../profiles/profile-projector';
+import { TriggerFactsHandler } from '../triggers/trigger-facts.handler';
 
 interface Rejected {
   message: KafkaMessage;
@@ -26,9 +20,7 @@ interface Rejected {
  * then lets the offset move.
  */
 @Injectable()
-export class StorefrontEventsConsumer
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StorefrontEventsConsumer.name);
   private readonly consumer: BatchConsumer;
   private processed = 0;
@@ -43,7 +35,7 @@ export class StorefrontEventsConsumer
     private readonly triggers: TriggerFactsHandler,
   ) {
     this.consumer = new BatchConsumer(kafka, {
-      groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, "engine"),
+      groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, 'engine'),
       topic: topics.events,
       handle: (messages, partition) => this.handleBatch(messages, partition),
     });
@@ -65,10 +57,7 @@ export class StorefrontEventsConsumer
     await this.consumer.stop();
   }
 
-  async handleBatch(
-    messages: KafkaMessage[],
-    partition: number,
-  ): Promise<void> {
+  async handleBatch(messages: KafkaMessage[], partition: number): Promise<void> {
     const incoming: IncomingEvent[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
@@ -80,7 +69,7 @@ export class StorefrontEventsConsumer
         seen.add(result.event.messageId);
         incoming.push({
           event: result.event,
-          raw: message.value!.toString("utf8"),
+          raw: message.value!.toString('utf8'),
         });
       }
     }
@@ -95,12 +84,8 @@ export class StorefrontEventsConsumer
     this.processed += messages.length;
   }
 
-  private async deadLetter(
-    rejected: Rejected[],
-    partition: number,
-  ): Promise<void> {
-    for (const { message, reason } of rejected)
-      this.logger.warn(`dead-lettered offset ${message.offset}: ${reason}`);
+  private async deadLetter(rejected: Rejected[], partition: number): Promise<void> {
+    for (const { message, reason } of rejected) this.logger.warn(`dead-lettered offset ${message.offset}: ${reason}`);
     await this.producer.send({
       topic: this.topics.eventsDeadLetter,
       acks: -1,
@@ -109,8 +94,8 @@ export class StorefrontEventsConsumer
         value: message.value,
         headers: {
           ...(message.headers as IHeaders),
-          "x-beckon-reason": reason,
-          "x-beckon-source": `${this.topics.events}/${partition}/${message.offset}`,
+          'x-beckon-reason': reason,
+          'x-beckon-source': `${this.topics.events}/${partition}/${message.offset}`,
         },
       })),
     });

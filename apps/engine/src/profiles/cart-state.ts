@@ -1,6 +1,6 @@
-import { Product } from "@beckon/events";
-import { CartItem } from "@beckon/persistence";
-import { cartValue } from "@beckon/rules";
+import { Product } from '@beckon/events';
+import { CartItem } from '@beckon/persistence';
+import { cartValue } from '@beckon/rules';
 
 export interface CartState {
   id: string;
@@ -8,19 +8,18 @@ export interface CartState {
   items: CartItem[];
   value: number;
   currency: string | null;
-  status: "open" | "ordered" | "emptied";
+  status: 'open' | 'ordered' | 'emptied';
   lastActivityAt: Date;
 }
 
 export type CartChange =
-  | { kind: "add"; line: Product }
-  | { kind: "remove"; line: Product }
-  | { kind: "snapshot"; products: Product[]; value?: number; currency?: string }
-  | { kind: "touch"; currency?: string }
-  | { kind: "ordered" };
+  | { kind: 'add'; line: Product }
+  | { kind: 'remove'; line: Product }
+  | { kind: 'snapshot'; products: Product[]; value?: number; currency?: string }
+  | { kind: 'touch'; currency?: string }
+  | { kind: 'ordered' };
 
-const lineKey = (line: { product_id?: string; sku?: string }): string =>
-  line.product_id ?? `sku:${line.sku ?? ""}`;
+const lineKey = (line: { product_id?: string; sku?: string }): string => line.product_id ?? `sku:${line.sku ?? ''}`;
 
 function toItem(line: Product, quantity: number): CartItem {
   return {
@@ -41,7 +40,7 @@ export function emptyCart(id: string, customerId: string, at: Date): CartState {
     items: [],
     value: 0,
     currency: null,
-    status: "open",
+    status: 'open',
     lastActivityAt: at,
   };
 }
@@ -50,16 +49,11 @@ export function emptyCart(id: string, customerId: string, at: Date): CartState {
  * Applies one storefront change to a cart. Pure: the projector loads carts once per batch, folds
  * every event of the batch through this, and writes the results back in one statement.
  */
-export function applyCartChange(
-  cart: CartState,
-  change: CartChange,
-  at: Date,
-): CartState {
+export function applyCartChange(cart: CartState, change: CartChange, at: Date): CartState {
   const lastActivityAt = at > cart.lastActivityAt ? at : cart.lastActivityAt;
-  if (change.kind === "ordered")
-    return { ...cart, status: "ordered", lastActivityAt };
-  if (change.kind === "touch") {
-    const status = cart.items.length === 0 ? "emptied" : "open";
+  if (change.kind === 'ordered') return { ...cart, status: 'ordered', lastActivityAt };
+  if (change.kind === 'touch') {
+    const status = cart.items.length === 0 ? 'emptied' : 'open';
     return {
       ...cart,
       currency: change.currency ?? cart.currency,
@@ -71,19 +65,14 @@ export function applyCartChange(
   let items: CartItem[];
   let value: number | undefined;
   let currency = cart.currency;
-  if (change.kind === "snapshot") {
-    items = change.products
-      .filter((p) => p.quantity > 0)
-      .map((p) => toItem(p, p.quantity));
+  if (change.kind === 'snapshot') {
+    items = change.products.filter((p) => p.quantity > 0).map((p) => toItem(p, p.quantity));
     value = change.value;
     currency = change.currency ?? currency;
   } else {
     const key = lineKey(change.line);
     const existing = cart.items.find((item) => lineKey(item) === key);
-    const delta =
-      change.kind === "add"
-        ? change.line.quantity || 1
-        : -(change.line.quantity || 1);
+    const delta = change.kind === 'add' ? change.line.quantity || 1 : -(change.line.quantity || 1);
     const quantity = Math.max(0, (existing?.quantity ?? 0) + delta);
     const merged = { ...existing, ...toItem(change.line, quantity) };
     items = cart.items.filter((item) => lineKey(item) !== key);
@@ -95,7 +84,7 @@ export function applyCartChange(
     value: value ?? cartValue(items),
     currency,
     // A cart that was ordered and sees new activity is a new shopping intent, so it reopens.
-    status: items.length === 0 ? "emptied" : "open",
+    status: items.length === 0 ? 'emptied' : 'open',
     lastActivityAt,
   };
 }

@@ -1,7 +1,7 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { CartItem } from "@beckon/persistence";
-import { CartState } from "./cart-state";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CartItem } from '@beckon/persistence';
+import { CartState } from './cart-state';
 
 interface CartRow {
   id: string;
@@ -9,7 +9,7 @@ interface CartRow {
   items: CartItem[];
   value: string;
   currency: string | null;
-  status: CartState["status"];
+  status: CartState['status'];
   last_activity_at: Date;
 }
 
@@ -28,10 +28,7 @@ export function cartFromRow(row: CartRow): CartState {
 @Injectable()
 export class CartRepository {
   /** Locks in id order so two writers never wait on each other in a cycle. */
-  async lock(
-    tx: EntityManager,
-    ids: readonly string[],
-  ): Promise<Map<string, CartState>> {
+  async lock(tx: EntityManager, ids: readonly string[]): Promise<Map<string, CartState>> {
     if (ids.length === 0) return new Map();
     const rows: CartRow[] = await tx.query(
       `SELECT id, customer_id, items, value, currency, status, last_activity_at

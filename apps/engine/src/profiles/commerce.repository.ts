@@ -1,6 +1,6 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { Product } from "@beckon/events";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Product } from '@beckon/events';
 
 export interface OrderRecord {
   orderId: string;
@@ -23,10 +23,7 @@ export interface SubscriptionRecord {
 /** Orders and push subscriptions: append-mostly records written once per batch. */
 @Injectable()
 export class CommerceRepository {
-  async insertOrders(
-    tx: EntityManager,
-    orders: readonly OrderRecord[],
-  ): Promise<void> {
+  async insertOrders(tx: EntityManager, orders: readonly OrderRecord[]): Promise<void> {
     if (orders.length === 0) return;
     await tx.query(
       `INSERT INTO orders (id, customer_id, cart_id, total, currency, products, placed_at)
@@ -44,10 +41,7 @@ export class CommerceRepository {
     );
   }
 
-  async upsertSubscriptions(
-    tx: EntityManager,
-    subscriptions: readonly SubscriptionRecord[],
-  ): Promise<void> {
+  async upsertSubscriptions(tx: EntityManager, subscriptions: readonly SubscriptionRecord[]): Promise<void> {
     if (subscriptions.length === 0) return;
     await tx.query(
       `INSERT INTO push_subscriptions (endpoint, customer_id, p256dh, auth, expires_at)
@@ -65,14 +59,8 @@ export class CommerceRepository {
     );
   }
 
-  async removeSubscriptions(
-    tx: EntityManager,
-    endpoints: readonly string[],
-  ): Promise<void> {
+  async removeSubscriptions(tx: EntityManager, endpoints: readonly string[]): Promise<void> {
     if (endpoints.length === 0) return;
-    await tx.query(
-      `DELETE FROM push_subscriptions WHERE endpoint = ANY($1::text[])`,
-      [endpoints],
-    );
+    await tx.query(`DELETE FROM push_subscriptions WHERE endpoint = ANY($1::text[])`, [endpoints]);
   }
 }

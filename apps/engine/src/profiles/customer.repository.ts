@@ -1,6 +1,6 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { Traits } from "@beckon/events";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Traits } from '@beckon/events';
 
 export interface CustomerUpsert {
   id: string;
@@ -13,10 +13,7 @@ export interface CustomerUpsert {
 
 @Injectable()
 export class CustomerRepository {
-  async mergedAliases(
-    tx: EntityManager,
-    ids: readonly string[],
-  ): Promise<Map<string, string>> {
+  async mergedAliases(tx: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows: Array<{ id: string; merged_into: string }> = await tx.query(
       `SELECT id, merged_into FROM customers WHERE id = ANY($1::text[]) AND merged_into IS NOT NULL`,
@@ -26,10 +23,7 @@ export class CustomerRepository {
   }
 
   /** One row per customer (callers aggregate first): ON CONFLICT cannot touch a row twice in one statement. */
-  async upsert(
-    tx: EntityManager,
-    customers: readonly CustomerUpsert[],
-  ): Promise<void> {
+  async upsert(tx: EntityManager, customers: readonly CustomerUpsert[]): Promise<void> {
     if (customers.length === 0) return;
     await tx.query(
       `INSERT INTO customers (id, email, first_name, last_name, birthday, timezone, locale, traits, last_seen_at)
@@ -59,13 +53,10 @@ export class CustomerRepository {
   }
 
   /** Moves what an anonymous visitor owned (cart, subscriptions, running sequences) to the identified user. */
-  async merge(
-    tx: EntityManager,
-    merges: ReadonlyMap<string, string>,
-  ): Promise<void> {
+  async merge(tx: EntityManager, merges: ReadonlyMap<string, string>): Promise<void> {
     if (merges.size === 0) return;
     const params = [[...merges.keys()], [...merges.values()]];
-    const moves = ["carts", "push_subscriptions", "orders"];
+    const moves = ['carts', 'push_subscriptions', 'orders'];
     for (const table of moves) {
       await tx.query(
         `UPDATE ${table} t SET customer_id = m.user_id
@@ -90,7 +81,7 @@ export class CustomerRepository {
     tx: EntityManager,
     optOuts: ReadonlyArray<{
       customerId: string;
-      channel: "email" | "webpush" | "all";
+      channel: 'email' | 'webpush' | 'all';
     }>,
   ): Promise<void> {
     if (optOuts.length === 0) return;

@@ -1,14 +1,14 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { customerIdOf, StorefrontEvent } from "@beckon/events";
-import { applyCartChange, CartState, emptyCart } from "./cart-state";
-import { CartRepository } from "./cart.repository";
-import { CommerceRepository } from "./commerce.repository";
-import { CustomerRepository } from "./customer.repository";
-import { mergesIn, ownerOf } from "./event-routing";
-import { planProjection } from "./projection-plan";
-import { ProjectionFacts } from "./projection-facts";
-import { TimelineRepository } from "./timeline.repository";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { customerIdOf, StorefrontEvent } from '@beckon/events';
+import { applyCartChange, CartState, emptyCart } from './cart-state';
+import { CartRepository } from './cart.repository';
+import { CommerceRepository } from './commerce.repository';
+import { CustomerRepository } from './customer.repository';
+import { mergesIn, ownerOf } from './event-routing';
+import { planProjection } from './projection-plan';
+import { ProjectionFacts } from './projection-facts';
+import { TimelineRepository } from './timeline.repository';
 
 export interface IncomingEvent {
   event: StorefrontEvent;
@@ -25,22 +25,10 @@ export class ProfileProjector {
     private readonly commerce: CommerceRepository,
   ) {}
 
-  async project(
-    tx: EntityManager,
-    incoming: readonly IncomingEvent[],
-  ): Promise<ProjectionFacts> {
+  async project(tx: EntityManager, incoming: readonly IncomingEvent[]): Promise<ProjectionFacts> {
     const batchMerges = mergesIn(incoming.map((i) => i.event));
-    const ids = [
-      ...new Set(
-        incoming
-          .map((i) => customerIdOf(i.event))
-          .filter((id): id is string => id !== null),
-      ),
-    ];
-    const aliases = new Map([
-      ...(await this.customers.mergedAliases(tx, ids)),
-      ...batchMerges,
-    ]);
+    const ids = [...new Set(incoming.map((i) => customerIdOf(i.event)).filter((id): id is string => id !== null))];
+    const aliases = new Map([...(await this.customers.mergedAliases(tx, ids)), ...batchMerges]);
 
     const fresh = await this.timeline.appendNew(
       tx,
@@ -50,9 +38,7 @@ export class ProfileProjector {
         customerId: ownerOf(i.event, aliases),
       })),
     );
-    const events = incoming
-      .map((i) => i.event)
-      .filter((event) => fresh.has(event.messageId));
+    const events = incoming.map((i) => i.event).filter((event) => fresh.has(event.messageId));
     if (events.length === 0) return { carts: [], orders: [], unsubscribed: [] };
 
     const plan = planProjection(events, aliases);
@@ -61,13 +47,11 @@ export class ProfileProjector {
     await this.customers.merge(tx, mergesIn(events));
 
     const locked = await this.carts.lock(tx, [...plan.cartChanges.keys()]);
-    const carts: ProjectionFacts["carts"] = [];
+    const carts: ProjectionFacts['carts'] = [];
     for (const [cartId, { customerId, changes }] of plan.cartChanges) {
-      let cart: CartState =
-        locked.get(cartId) ?? emptyCart(cartId, customerId, changes[0].at);
+      let cart: CartState = locked.get(cartId) ?? emptyCart(cartId, customerId, changes[0].at);
       cart = { ...cart, customerId };
-      for (const { change, at } of changes)
-        cart = applyCartChange(cart, change, at);
+      for (const { change, at } of changes) cart = applyCartChange(cart, change, at);
       carts.push({
         ...cart,
         correlationId: changes[changes.length - 1].messageId,
@@ -84,7 +68,7 @@ export class ProfileProjector {
       orders: plan.orders.map((o) => ({
         orderId: o.orderId,
         customerId: o.customerId,
-        cartId: o.cartId ?? "",
+        cartId: o.cartId ?? '',
         placedAt: o.placedAt,
       })),
       unsubscribed: plan.optOuts,

@@ -1,4 +1,4 @@
-import { CartState } from "./cart-state";
+import { CartState } from './cart-state';
 
 /**
  * What a batch of storefront events changed, in the terms triggers care about. Ingestion produces
@@ -15,7 +15,7 @@ export interface ProjectionFacts {
   }>;
   unsubscribed: Array<{
     customerId: string;
-    channel: "email" | "webpush" | "all";
+    channel: 'email' | 'webpush' | 'all';
   }>;
 }
 

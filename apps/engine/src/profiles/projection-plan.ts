@@ -1,8 +1,8 @@
-import { isTrack, StorefrontEvent } from "@beckon/events";
-import { CartChange } from "./cart-state";
-import { CustomerUpsert } from "./customer.repository";
-import { OrderRecord, SubscriptionRecord } from "./commerce.repository";
-import { cartIdOf, ownerOf } from "./event-routing";
+import { isTrack, StorefrontEvent } from '@beckon/events';
+import { CartChange } from './cart-state';
+import { CustomerUpsert } from './customer.repository';
+import { OrderRecord, SubscriptionRecord } from './commerce.repository';
+import { cartIdOf, ownerOf } from './event-routing';
 
 export interface CartChangeAt {
   change: CartChange;
@@ -16,7 +16,7 @@ export interface ProjectionPlan {
   orders: OrderRecord[];
   subscriptions: SubscriptionRecord[];
   removedEndpoints: string[];
-  optOuts: Array<{ customerId: string; channel: "email" | "webpush" | "all" }>;
+  optOuts: Array<{ customerId: string; channel: 'email' | 'webpush' | 'all' }>;
 }
 
 function parseExpiration(value: unknown): Date | null {
@@ -34,20 +34,12 @@ export function planProjection(
   aliases: ReadonlyMap<string, string>,
 ): ProjectionPlan {
   const customers = new Map<string, CustomerUpsert>();
-  const cartChanges = new Map<
-    string,
-    { customerId: string; changes: CartChangeAt[] }
-  >();
+  const cartChanges = new Map<string, { customerId: string; changes: CartChangeAt[] }>();
   const orders: OrderRecord[] = [];
   const subscriptionByEndpoint = new Map<string, SubscriptionRecord | null>();
-  const optOuts: ProjectionPlan["optOuts"] = [];
+  const optOuts: ProjectionPlan['optOuts'] = [];
 
-  const touchCart = (
-    customerId: string,
-    cartId: string,
-    change: CartChange,
-    event: StorefrontEvent,
-  ) => {
+  const touchCart = (customerId: string, cartId: string, change: CartChange, event: StorefrontEvent) => {
     const entry = cartChanges.get(cartId) ?? { customerId, changes: [] };
     entry.customerId = customerId;
     entry.changes.push({
@@ -70,44 +62,36 @@ export function planProjection(
       locale: null,
       lastSeenAt: event.timestamp,
     };
-    if (event.timestamp > current.lastSeenAt)
-      current.lastSeenAt = event.timestamp;
+    if (event.timestamp > current.lastSeenAt) current.lastSeenAt = event.timestamp;
     current.timezone = event.timezone ?? current.timezone;
     current.locale = event.locale ?? current.locale;
-    if (event.type === "identify") {
+    if (event.type === 'identify') {
       current.traits = { ...current.traits, ...event.traits };
       current.extraTraits = { ...current.extraTraits, ...event.extraTraits };
     }
     customers.set(customerId, current);
 
-    if (isTrack(event, "Product Added") || isTrack(event, "Product Removed")) {
+    if (isTrack(event, 'Product Added') || isTrack(event, 'Product Removed')) {
       const { cart_id: cartId, ...line } = event.properties;
-      const kind = event.event === "Product Added" ? "add" : "remove";
-      touchCart(
-        customerId,
-        cartIdOf(customerId, cartId),
-        { kind, line },
-        event,
-      );
-    } else if (isTrack(event, "Cart Viewed")) {
+      const kind = event.event === 'Product Added' ? 'add' : 'remove';
+      touchCart(customerId, cartIdOf(customerId, cartId), { kind, line }, event);
+    } else if (isTrack(event, 'Cart Viewed')) {
       touchCart(
         customerId,
         cartIdOf(customerId, event.properties.cart_id),
-        { kind: "snapshot", products: event.properties.products },
+        { kind: 'snapshot', products: event.properties.products },
         event,
       );
-    } else if (isTrack(event, "Checkout Started")) {
+    } else if (isTrack(event, 'Checkout Started')) {
       const { cart_id: cartId, products, value, currency } = event.properties;
       // Without a product list a checkout only proves activity; the lines we know stay.
       const change: CartChange =
-        products === undefined
-          ? { kind: "touch", currency }
-          : { kind: "snapshot", products, value, currency };
+        products === undefined ? { kind: 'touch', currency } : { kind: 'snapshot', products, value, currency };
       touchCart(customerId, cartIdOf(customerId, cartId), change, event);
-    } else if (isTrack(event, "Order Completed")) {
+    } else if (isTrack(event, 'Order Completed')) {
       const p = event.properties;
       const cartId = cartIdOf(customerId, p.cart_id);
-      touchCart(customerId, cartId, { kind: "ordered" }, event);
+      touchCart(customerId, cartId, { kind: 'ordered' }, event);
       orders.push({
         orderId: p.order_id,
         customerId,
@@ -117,7 +101,7 @@ export function planProjection(
         products: p.products,
         placedAt: event.timestamp,
       });
-    } else if (isTrack(event, "Push Subscription Created")) {
+    } else if (isTrack(event, 'Push Subscription Created')) {
       const p = event.properties;
       subscriptionByEndpoint.set(p.endpoint, {
         endpoint: p.endpoint,
@@ -126,9 +110,9 @@ export function planProjection(
         auth: p.keys.auth,
         expiresAt: parseExpiration(p.expiration_time),
       });
-    } else if (isTrack(event, "Push Subscription Removed")) {
+    } else if (isTrack(event, 'Push Subscription Removed')) {
       subscriptionByEndpoint.set(event.properties.endpoint, null);
-    } else if (isTrack(event, "Unsubscribed")) {
+    } else if (isTrack(event, 'Unsubscribed')) {
       optOuts.push({ customerId, channel: event.properties.channel });
     }
   }

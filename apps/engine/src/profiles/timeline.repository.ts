@@ -1,6 +1,6 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { StorefrontEvent } from "@beckon/events";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { StorefrontEvent } from '@beckon/events';
 
 export interface TimelineEntry {
   event: StorefrontEvent;
@@ -14,10 +14,7 @@ export class TimelineRepository {
    * Appends the batch to the customer timeline in one statement and returns the messageIds that were
    * new: the primary key on messageId is what drops duplicates, across batches and restarts.
    */
-  async appendNew(
-    tx: EntityManager,
-    entries: readonly TimelineEntry[],
-  ): Promise<Set<string>> {
+  async appendNew(tx: EntityManager, entries: readonly TimelineEntry[]): Promise<Set<string>> {
     if (entries.length === 0) return new Set();
     const rows: Array<{ message_id: string }> = await tx.query(
       `INSERT INTO customer_events (message_id, customer_id, type, event, occurred_at, payload)
@@ -28,7 +25,7 @@ export class TimelineRepository {
         entries.map((e) => e.event.messageId),
         entries.map((e) => e.customerId),
         entries.map((e) => e.event.type),
-        entries.map((e) => (e.event.type === "track" ? e.event.event : null)),
+        entries.map((e) => (e.event.type === 'track' ? e.event.event : null)),
         entries.map((e) => e.event.timestamp.toISOString()),
         entries.map((e) => e.raw),
       ],

@@ -1,7 +1,7 @@
-import { Injectable } from "@nestjs/common";
-import { InjectDataSource } from "@nestjs/typeorm";
-import { DataSource } from "typeorm";
-import { Rule, RuleInput, Trigger } from "@beckon/rules";
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Rule, RuleInput, Trigger } from '@beckon/rules';
 
 interface RuleRow {
   id: string;

@@ -1,5 +1,5 @@
-import { Module } from "@nestjs/common";
-import { RuleCache } from "./rule-cache";
+import { Module } from '@nestjs/common';
+import { RuleCache } from './rule-cache';
 
 @Module({ providers: [RuleCache], exports: [RuleCache] })
 export class RulesModule {}

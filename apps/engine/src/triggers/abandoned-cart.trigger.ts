@@ -1,25 +1,15 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import {
-  abandonedCartVerdict,
-  addIsoDuration,
-  Rule,
-  RuleParams,
-} from "@beckon/rules";
-import {
-  DispatchRepository,
-  DueDispatch,
-  PendingStep,
-} from "../dispatch/dispatch.repository";
-import { cartFromRow } from "../profiles/cart.repository";
-import { CartState } from "../profiles/cart-state";
-import { ProjectionFacts } from "../profiles/projection-facts";
-import { RuleCache } from "../rules/rule-cache";
-import { OccasionOutcome, OccasionResolver } from "./occasion-resolver";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { abandonedCartVerdict, addIsoDuration, Rule, RuleParams } from '@beckon/rules';
+import { DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
+import { cartFromRow } from '../profiles/cart.repository';
+import { CartState } from '../profiles/cart-state';
+import { ProjectionFacts } from '../profiles/projection-facts';
+import { RuleCache } from '../rules/rule-cache';
+import { OccasionOutcome, OccasionResolver } from './occasion-resolver';
 
-export const CART_OCCASION_PREFIX = "cart:";
-export const cartOccasion = (cartId: string): string =>
-  `${CART_OCCASION_PREFIX}${cartId}`;
+export const CART_OCCASION_PREFIX = 'cart:';
+export const cartOccasion = (cartId: string): string => `${CART_OCCASION_PREFIX}${cartId}`;
 
 export function cartTemplateData(cart: CartState): Record<string, unknown> {
   return {
@@ -38,7 +28,7 @@ export function cartTemplateData(cart: CartState): Record<string, unknown> {
  */
 @Injectable()
 export class AbandonedCartTrigger implements OccasionResolver {
-  readonly trigger = "abandoned_cart" as const;
+  readonly trigger = 'abandoned_cart' as const;
 
   constructor(
     private readonly rules: RuleCache,
@@ -46,7 +36,7 @@ export class AbandonedCartTrigger implements OccasionResolver {
   ) {}
 
   async onFacts(tx: EntityManager, facts: ProjectionFacts): Promise<void> {
-    const rules = await this.rules.enabledFor("abandoned_cart");
+    const rules = await this.rules.enabledFor('abandoned_cart');
     const pending: PendingStep[] = [];
     const ended: Array<{
       customerId: string;
@@ -54,17 +44,16 @@ export class AbandonedCartTrigger implements OccasionResolver {
       reason: string;
     }> = [];
     for (const cart of facts.carts) {
-      if (cart.status !== "open") {
+      if (cart.status !== 'open') {
         ended.push({
           customerId: cart.customerId,
           occasion: cartOccasion(cart.id),
-          reason:
-            cart.status === "ordered" ? "order_completed" : "cart_emptied",
+          reason: cart.status === 'ordered' ? 'order_completed' : 'cart_emptied',
         });
         continue;
       }
       for (const rule of rules) {
-        const params = rule.params as RuleParams<"abandoned_cart">;
+        const params = rule.params as RuleParams<'abandoned_cart'>;
         if (cart.value < params.minCartValue) continue;
         pending.push({
           ruleId: rule.id,
@@ -82,7 +71,7 @@ export class AbandonedCartTrigger implements OccasionResolver {
       tx,
       [...new Set(facts.orders.map((o) => o.customerId))],
       CART_OCCASION_PREFIX,
-      "order_completed",
+      'order_completed',
     );
     await this.dispatches.schedule(tx, pending, { reschedule: true });
   }
@@ -92,13 +81,10 @@ export class AbandonedCartTrigger implements OccasionResolver {
     due: readonly DueDispatch[],
     rules: ReadonlyMap<string, Rule>,
   ): Promise<Map<string, OccasionOutcome>> {
-    const cartIds = [
-      ...new Set(due.map((d) => d.occasion.slice(CART_OCCASION_PREFIX.length))),
-    ];
-    const existing: Array<{ id: string }> = await tx.query(
-      `SELECT id FROM carts WHERE id = ANY($1::text[])`,
-      [cartIds],
-    );
+    const cartIds = [...new Set(due.map((d) => d.occasion.slice(CART_OCCASION_PREFIX.length)))];
+    const existing: Array<{ id: string }> = await tx.query(`SELECT id FROM carts WHERE id = ANY($1::text[])`, [
+      cartIds,
+    ]);
     // Skip carts an ingestion batch holds right now; their step is looked at again on the next tick.
     const lockedRows = await tx.query(
       `SELECT id, customer_id, items, value, currency, status, last_activity_at FROM carts
@@ -106,10 +92,7 @@ export class AbandonedCartTrigger implements OccasionResolver {
       [cartIds],
     );
     const carts = new Map<string, CartState>(
-      lockedRows.map((row: Parameters<typeof cartFromRow>[0]) => [
-        row.id,
-        cartFromRow(row),
-      ]),
+      lockedRows.map((row: Parameters<typeof cartFromRow>[0]) => [row.id, cartFromRow(row)]),
     );
     const known = new Set(existing.map((row) => row.id));
 
@@ -118,12 +101,7 @@ export class AbandonedCartTrigger implements OccasionResolver {
       const cartId = dispatch.occasion.slice(CART_OCCASION_PREFIX.length);
       const cart = carts.get(cartId);
       if (cart === undefined) {
-        outcomes.set(
-          dispatch.id,
-          known.has(cartId)
-            ? { kind: "postpone" }
-            : { kind: "end", reason: "cart_missing" },
-        );
+        outcomes.set(dispatch.id, known.has(cartId) ? { kind: 'postpone' } : { kind: 'end', reason: 'cart_missing' });
         continue;
       }
       const rule = rules.get(dispatch.ruleId)!;
@@ -134,13 +112,13 @@ export class AbandonedCartTrigger implements OccasionResolver {
           value: cart.value,
           lastActivityAt: cart.lastActivityAt,
         },
-        rule.params as RuleParams<"abandoned_cart">,
+        rule.params as RuleParams<'abandoned_cart'>,
       );
       outcomes.set(
         dispatch.id,
         verdict.remind
-          ? { kind: "fire", context: { cart: cartTemplateData(cart) } }
-          : { kind: "end", reason: verdict.reason },
+          ? { kind: 'fire', context: { cart: cartTemplateData(cart) } }
+          : { kind: 'end', reason: verdict.reason },
       );
     }
     return outcomes;

@@ -1,34 +1,19 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from "@nestjs/common";
-import { SchedulerRegistry } from "@nestjs/schedule";
-import { InjectDataSource } from "@nestjs/typeorm";
-import { DataSource, EntityManager } from "typeorm";
-import { BECKON_CONFIG, BeckonConfig } from "@beckon/config";
-import { createUnsubscribeToken, unsubscribeUrl } from "@beckon/consent";
-import { TopicNames } from "@beckon/contracts";
-import { TOPICS } from "@beckon/kafka";
-import { addIsoDuration, Channel, Rule, Trigger } from "@beckon/rules";
-import { composeDispatch } from "../dispatch/compose-dispatch";
-import {
-  DispatchOutcome,
-  DispatchRepository,
-  DueDispatch,
-  PendingStep,
-} from "../dispatch/dispatch.repository";
-import { OutboxMessage, OutboxRepository } from "../dispatch/outbox.repository";
-import { OutboxRelay } from "../dispatch/outbox-relay";
-import { RecipientRepository } from "../dispatch/recipient.repository";
-import { RuleCache } from "../rules/rule-cache";
-import {
-  OCCASION_RESOLVERS,
-  OccasionOutcome,
-  OccasionResolver,
-} from "./occasion-resolver";
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { createUnsubscribeToken, unsubscribeUrl } from '@beckon/consent';
+import { TopicNames } from '@beckon/contracts';
+import { TOPICS } from '@beckon/kafka';
+import { addIsoDuration, Channel, Rule, Trigger } from '@beckon/rules';
+import { composeDispatch } from '../dispatch/compose-dispatch';
+import { DispatchOutcome, DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
+import { OutboxMessage, OutboxRepository } from '../dispatch/outbox.repository';
+import { OutboxRelay } from '../dispatch/outbox-relay';
+import { RecipientRepository } from '../dispatch/recipient.repository';
+import { RuleCache } from '../rules/rule-cache';
+import { OCCASION_RESOLVERS, OccasionOutcome, OccasionResolver } from './occasion-resolver';
 
 const CLAIM = 200;
 
@@ -37,9 +22,7 @@ const CLAIM = 200;
  * and writes the decision, the outgoing message and the next step in one transaction.
  */
 @Injectable()
-export class DueStepWorker
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DueStepWorker.name);
   private readonly resolvers: Map<Trigger, OccasionResolver>;
   private running: Promise<void> | null = null;
@@ -62,24 +45,21 @@ export class DueStepWorker
 
   onApplicationBootstrap(): void {
     this.scheduler.addInterval(
-      "due-steps",
+      'due-steps',
       setInterval(() => void this.tick(), this.config.TIMER_POLL_MS),
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.scheduler.doesExist("interval", "due-steps"))
-      this.scheduler.deleteInterval("due-steps");
+    if (this.scheduler.doesExist('interval', 'due-steps')) this.scheduler.deleteInterval('due-steps');
     await this.running;
   }
 
   tick(): Promise<void> {
     this.running ??= this.drain()
       .catch((error: Error) =>
-        this.logger.error(
-          `firing due steps failed, will retry: ${error.stack ?? error.message}`,
-        ),
+        this.logger.error(`firing due steps failed, will retry: ${error.stack ?? error.message}`),
       )
       .finally(() => {
         this.running = null;
@@ -89,17 +69,13 @@ export class DueStepWorker
 
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      const { claimed, settled } = await this.dataSource.transaction((tx) =>
-        this.fireBatch(tx),
-      );
+      const { claimed, settled } = await this.dataSource.transaction((tx) => this.fireBatch(tx));
       if (settled > 0) this.relay.wake();
       if (claimed < CLAIM || settled === 0) return;
     }
   }
 
-  private async fireBatch(
-    tx: EntityManager,
-  ): Promise<{ claimed: number; settled: number }> {
+  private async fireBatch(tx: EntityManager): Promise<{ claimed: number; settled: number }> {
     const now = new Date();
     const due = await this.dispatches.claimDue(tx, CLAIM, now);
     if (due.length === 0) return { claimed: 0, settled: 0 };
@@ -109,31 +85,24 @@ export class DueStepWorker
     const byTrigger = new Map<Trigger, DueDispatch[]>();
     for (const d of due) {
       const rule = rules.get(d.ruleId);
-      if (rule === undefined)
-        verdicts.set(d.id, { kind: "end", reason: "rule_deleted" });
-      else if (!rule.enabled)
-        verdicts.set(d.id, { kind: "end", reason: "rule_disabled" });
-      else
-        byTrigger.set(rule.trigger, [
-          ...(byTrigger.get(rule.trigger) ?? []),
-          d,
-        ]);
+      if (rule === undefined) verdicts.set(d.id, { kind: 'end', reason: 'rule_deleted' });
+      else if (!rule.enabled) verdicts.set(d.id, { kind: 'end', reason: 'rule_disabled' });
+      else byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), d]);
     }
     for (const [trigger, list] of byTrigger) {
       const resolver = this.resolvers.get(trigger);
       if (resolver === undefined) {
         for (const d of list)
           verdicts.set(d.id, {
-            kind: "end",
+            kind: 'end',
             reason: `trigger_unavailable:${trigger}`,
           });
         continue;
       }
-      for (const [id, outcome] of await resolver.resolve(tx, list, rules))
-        verdicts.set(id, outcome);
+      for (const [id, outcome] of await resolver.resolve(tx, list, rules)) verdicts.set(id, outcome);
     }
 
-    const firing = due.filter((d) => verdicts.get(d.id)?.kind === "fire");
+    const firing = due.filter((d) => verdicts.get(d.id)?.kind === 'fire');
     const recipients = await this.recipients.load(
       tx,
       firing.map((d) => d.customerId),
@@ -143,12 +112,12 @@ export class DueStepWorker
     const next: PendingStep[] = [];
 
     for (const d of due) {
-      const verdict = verdicts.get(d.id) ?? { kind: "postpone" };
-      if (verdict.kind === "postpone") continue;
-      if (verdict.kind === "end") {
+      const verdict = verdicts.get(d.id) ?? { kind: 'postpone' };
+      if (verdict.kind === 'postpone') continue;
+      if (verdict.kind === 'end') {
         outcomes.push({
           id: d.id,
-          status: "suppressed",
+          status: 'suppressed',
           channel: null,
           reason: verdict.reason,
           dueAt: null,
@@ -159,7 +128,7 @@ export class DueStepWorker
       const recipient = recipients.get(d.customerId);
       const composition =
         recipient === undefined
-          ? ({ kind: "suppress", reason: "no_profile" } as const)
+          ? ({ kind: 'suppress', reason: 'no_profile' } as const)
           : composeDispatch({
               dispatchId: d.id,
               rule,
@@ -168,30 +137,26 @@ export class DueStepWorker
               recipient,
               context: verdict.context,
               correlationId: d.correlationId ?? d.id,
-              unsubscribeUrl: (customerId, channel) =>
-                this.unsubscribeLink(customerId, channel),
+              unsubscribeUrl: (customerId, channel) => this.unsubscribeLink(customerId, channel),
               now,
             });
-      if (composition.kind === "send") {
+      if (composition.kind === 'send') {
         outcomes.push({
           id: d.id,
-          status: "queued",
+          status: 'queued',
           channel: composition.channel,
           reason: null,
           dueAt: null,
         });
         messages.push({
-          topic:
-            composition.channel === "email"
-              ? this.topics.emailDispatch
-              : this.topics.webPushDispatch,
+          topic: composition.channel === 'email' ? this.topics.emailDispatch : this.topics.webPushDispatch,
           key: d.customerId,
           payload: composition.message,
         });
       } else {
         outcomes.push({
           id: d.id,
-          status: "suppressed",
+          status: 'suppressed',
           channel: null,
           reason: composition.reason,
           dueAt: null,
@@ -216,10 +181,7 @@ export class DueStepWorker
   }
 
   private unsubscribeLink(customerId: string, channel: Channel): string {
-    const token = createUnsubscribeToken(
-      { customerId, channel },
-      this.config.UNSUBSCRIBE_SECRET ?? "",
-    );
+    const token = createUnsubscribeToken({ customerId, channel }, this.config.UNSUBSCRIBE_SECRET ?? '');
     return unsubscribeUrl(this.config.PUBLIC_BASE_URL, token);
   }
 }

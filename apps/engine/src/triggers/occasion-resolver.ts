@@ -1,15 +1,13 @@
-import { EntityManager } from "typeorm";
-import { Rule, Trigger } from "@beckon/rules";
-import { DueDispatch } from "../dispatch/dispatch.repository";
+import { EntityManager } from 'typeorm';
+import { Rule, Trigger } from '@beckon/rules';
+import { DueDispatch } from '../dispatch/dispatch.repository';
 
 /**
  * What a trigger says about a step that came due: send it with this template data, end the
  * sequence (the moment passed), or try again on a later tick (its state is being written right now).
  */
 export type OccasionOutcome =
-  | { kind: "fire"; context: Record<string, unknown> }
-  | { kind: "end"; reason: string }
-  | { kind: "postpone" };
+  { kind: 'fire'; context: Record<string, unknown> } | { kind: 'end'; reason: string } | { kind: 'postpone' };
 
 export interface OccasionResolver {
   readonly trigger: Trigger;
@@ -20,4 +18,4 @@ export interface OccasionResolver {
   ): Promise<Map<string, OccasionOutcome>>;
 }
 
-export const OCCASION_RESOLVERS = Symbol("OCCASION_RESOLVERS");
+export const OCCASION_RESOLVERS = Symbol('OCCASION_RESOLVERS');

@@ -1,8 +1,8 @@
-import { Injectable } from "@nestjs/common";
-import { EntityManager } from "typeorm";
-import { DispatchRepository } from "../dispatch/dispatch.repository";
-import { ProjectionFacts } from "../profiles/projection-facts";
-import { AbandonedCartTrigger } from "./abandoned-cart.trigger";
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DispatchRepository } from '../dispatch/dispatch.repository';
+import { ProjectionFacts } from '../profiles/projection-facts';
+import { AbandonedCartTrigger } from './abandoned-cart.trigger';
 
 /** Lets every event-driven trigger react to what a batch changed, inside the batch's transaction. */
 @Injectable()
@@ -16,14 +16,7 @@ export class TriggerFactsHandler {
     await this.abandonedCart.onFacts(tx, facts);
     // Opting out of everything ends every running sequence; a single-channel opt-out is applied when
     // the next step picks its channel, since another channel may still be welcome.
-    const optedOut = facts.unsubscribed
-      .filter((u) => u.channel === "all")
-      .map((u) => u.customerId);
-    await this.dispatches.endCustomerSequences(
-      tx,
-      optedOut,
-      "",
-      "unsubscribed",
-    );
+    const optedOut = facts.unsubscribed.filter((u) => u.channel === 'all').map((u) => u.customerId);
+    await this.dispatches.endCustomerSequences(tx, optedOut, '', 'unsubscribed');
   }
 }

@@ -1,10 +1,10 @@
-import { Module } from "@nestjs/common";
-import { DispatchModule } from "../dispatch/dispatch.module";
-import { RulesModule } from "../rules/rules.module";
-import { AbandonedCartTrigger } from "./abandoned-cart.trigger";
-import { DueStepWorker } from "./due-step.worker";
-import { OCCASION_RESOLVERS, OccasionResolver } from "./occasion-resolver";
-import { TriggerFactsHandler } from "./trigger-facts.handler";
+import { Module } from '@nestjs/common';
+import { DispatchModule } from '../dispatch/dispatch.module';
+import { RulesModule } from '../rules/rules.module';
+import { AbandonedCartTrigger } from './abandoned-cart.trigger';
+import { DueStepWorker } from './due-step.worker';
+import { OCCASION_RESOLVERS, OccasionResolver } from './occasion-resolver';
+import { TriggerFactsHandler } from './trigger-facts.handler';
 
 @Module({
   imports: [DispatchModule, RulesModule],

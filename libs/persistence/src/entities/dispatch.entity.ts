@@ -1,31 +1,24 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from "typeorm";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-@Entity("dispatches")
+@Entity('dispatches')
 export class DispatchEntity {
-  @PrimaryGeneratedColumn("uuid") id: string;
-  @Column("text", { name: "dispatch_key" }) dispatchKey: string;
-  @Column("uuid", { name: "rule_id" }) ruleId: string;
-  @Column("text", { name: "customer_id" }) customerId: string;
-  @Column("text") occasion: string;
-  @Column("integer") step: number;
-  @Column("text", { nullable: true }) channel: string | null;
-  @Column("text") status: string;
-  @Column("text", { nullable: true }) reason: string | null;
-  @Column("timestamptz", { name: "due_at", nullable: true }) dueAt: Date | null;
-  @Column("text", { name: "provider_response", nullable: true })
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text', { name: 'dispatch_key' }) dispatchKey: string;
+  @Column('uuid', { name: 'rule_id' }) ruleId: string;
+  @Column('text', { name: 'customer_id' }) customerId: string;
+  @Column('text') occasion: string;
+  @Column('integer') step: number;
+  @Column('text', { nullable: true }) channel: string | null;
+  @Column('text') status: string;
+  @Column('text', { nullable: true }) reason: string | null;
+  @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt: Date | null;
+  @Column('text', { name: 'provider_response', nullable: true })
   providerResponse: string | null;
-  @Column("text", { name: "correlation_id", nullable: true }) correlationId:
-    string | null;
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Column('text', { name: 'correlation_id', nullable: true }) correlationId: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
-  @UpdateDateColumn({ name: "updated_at", type: "timestamptz" })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
-  @Column("timestamptz", { name: "sent_at", nullable: true })
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
   sentAt: Date | null;
 }

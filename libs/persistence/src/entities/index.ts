@@ -1,21 +1,9 @@
-import { CartEntity } from "./cart.entity";
-import { CustomerEntity } from "./customer.entity";
-import { DispatchEntity } from "./dispatch.entity";
-import { PushSubscriptionEntity } from "./push-subscription.entity";
-import { RuleEntity } from "./rule.entity";
+import { CartEntity } from './cart.entity';
+import { CustomerEntity } from './customer.entity';
+import { DispatchEntity } from './dispatch.entity';
+import { PushSubscriptionEntity } from './push-subscription.entity';
+import { RuleEntity } from './rule.entity';
 
-export {
-  CartEntity,
-  CustomerEntity,
-  DispatchEntity,
-  PushSubscriptionEntity,
-  RuleEntity,
-};
-export type { CartItem } from "./cart.entity";
-export const ENTITIES = [
-  CartEntity,
-  CustomerEntity,
-  DispatchEntity,
-  PushSubscriptionEntity,
-  RuleEntity,
-];
+export { CartEntity, CustomerEntity, DispatchEntity, PushSubscriptionEntity, RuleEntity };
+export type { CartItem } from './cart.entity';
+export const ENTITIES = [CartEntity, CustomerEntity, DispatchEntity, PushSubscriptionEntity, RuleEntity];

@@ -1,13 +1,13 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from "typeorm";
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-@Entity("push_subscriptions")
+@Entity('push_subscriptions')
 export class PushSubscriptionEntity {
-  @PrimaryColumn("text") endpoint: string;
-  @Column("text", { name: "customer_id" }) customerId: string;
-  @Column("text") p256dh: string;
-  @Column("text") auth: string;
-  @Column("timestamptz", { name: "expires_at", nullable: true })
+  @PrimaryColumn('text') endpoint: string;
+  @Column('text', { name: 'customer_id' }) customerId: string;
+  @Column('text') p256dh: string;
+  @Column('text') auth: string;
+  @Column('timestamptz', { name: 'expires_at', nullable: true })
   expiresAt: Date | null;
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

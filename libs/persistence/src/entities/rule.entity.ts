@@ -1,25 +1,18 @@
-import {
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from "typeorm";
+import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-@Entity("rules")
+@Entity('rules')
 export class RuleEntity {
-  @PrimaryGeneratedColumn("uuid") id: string;
-  @Column("text") name: string;
-  @Column("text") trigger: string;
-  @Column("boolean") enabled: boolean;
-  @Column("jsonb") params: Record<string, unknown>;
-  @Column("jsonb") steps: unknown[];
-  @Column("integer") priority: number;
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') name: string;
+  @Column('text') trigger: string;
+  @Column('boolean') enabled: boolean;
+  @Column('jsonb') params: Record<string, unknown>;
+  @Column('jsonb') steps: unknown[];
+  @Column('integer') priority: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
-  @UpdateDateColumn({ name: "updated_at", type: "timestamptz" })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
-  @DeleteDateColumn({ name: "deleted_at", type: "timestamptz" })
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz' })
   deletedAt: Date | null;
 }

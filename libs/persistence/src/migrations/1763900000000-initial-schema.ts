@@ -1,7 +1,7 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class InitialSchema1763900000000 implements MigrationInterface {
-  name = "InitialSchema1763900000000";
+  name = 'InitialSchema1763900000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
@@ -33,9 +33,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         received_at timestamptz NOT NULL DEFAULT now(),
         payload jsonb NOT NULL
       )`);
-    await q.query(
-      `CREATE INDEX customer_events_customer ON customer_events (customer_id, occurred_at DESC)`,
-    );
+    await q.query(`CREATE INDEX customer_events_customer ON customer_events (customer_id, occurred_at DESC)`);
 
     await q.query(`
       CREATE TABLE carts (
@@ -61,9 +59,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         placed_at timestamptz NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(
-      `CREATE INDEX orders_customer ON orders (customer_id, placed_at DESC)`,
-    );
+    await q.query(`CREATE INDEX orders_customer ON orders (customer_id, placed_at DESC)`);
 
     await q.query(`
       CREATE TABLE push_subscriptions (
@@ -75,9 +71,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(
-      `CREATE INDEX push_subscriptions_customer ON push_subscriptions (customer_id)`,
-    );
+    await q.query(`CREATE INDEX push_subscriptions_customer ON push_subscriptions (customer_id)`);
 
     await q.query(`
       CREATE TABLE rules (
@@ -92,9 +86,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         deleted_at timestamptz
       )`);
-    await q.query(
-      `CREATE INDEX rules_live_by_trigger ON rules (trigger) WHERE deleted_at IS NULL`,
-    );
+    await q.query(`CREATE INDEX rules_live_by_trigger ON rules (trigger) WHERE deleted_at IS NULL`);
 
     // The dispatch log is also the timer store: a scheduled or deferred row with a due_at is a pending timer.
     await q.query(`
@@ -115,24 +107,14 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         sent_at timestamptz
       )`);
-    await q.query(
-      `CREATE INDEX dispatches_due ON dispatches (due_at) WHERE status IN ('scheduled', 'deferred')`,
-    );
+    await q.query(`CREATE INDEX dispatches_due ON dispatches (due_at) WHERE status IN ('scheduled', 'deferred')`);
     await q.query(
       `CREATE INDEX dispatches_pending_by_customer ON dispatches (customer_id, occasion) WHERE status IN ('scheduled', 'deferred')`,
     );
-    await q.query(
-      `CREATE INDEX dispatches_log ON dispatches (created_at DESC, id DESC)`,
-    );
-    await q.query(
-      `CREATE INDEX dispatches_customer ON dispatches (customer_id, created_at DESC)`,
-    );
-    await q.query(
-      `CREATE INDEX dispatches_rule ON dispatches (rule_id, created_at DESC)`,
-    );
-    await q.query(
-      `CREATE INDEX dispatches_status ON dispatches (status, created_at DESC)`,
-    );
+    await q.query(`CREATE INDEX dispatches_log ON dispatches (created_at DESC, id DESC)`);
+    await q.query(`CREATE INDEX dispatches_customer ON dispatches (customer_id, created_at DESC)`);
+    await q.query(`CREATE INDEX dispatches_rule ON dispatches (rule_id, created_at DESC)`);
+    await q.query(`CREATE INDEX dispatches_status ON dispatches (status, created_at DESC)`);
 
     await q.query(`
       CREATE TABLE outbox (
@@ -157,15 +139,15 @@ export class InitialSchema1763900000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      "delivery_attempts",
-      "outbox",
-      "dispatches",
-      "rules",
-      "push_subscriptions",
-      "orders",
-      "carts",
-      "customer_events",
-      "customers",
+      'delivery_attempts',
+      'outbox',
+      'dispatches',
+      'rules',
+      'push_subscriptions',
+      'orders',
+      'carts',
+      'customer_events',
+      'customers',
     ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
