@@ -42,12 +42,14 @@ export async function ensureTopics(admin: Admin, topics: string[], numPartitions
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
   if (missing.length === 0) return;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((topic) => ({
-      topic,
-      numPartitions,
-      replicationFactor: 1,
-    })),
-  });
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+    });
+  } catch (error) {
+    // Another instance starting at the same moment may have created them first; that is fine.
+    const now = new Set(await admin.listTopics());
+    if (missing.some((topic) => !now.has(topic))) throw error;
+  }
 }
