@@ -8,7 +8,7 @@ import { createEngineApp } from './create-engine-app';
 async function main(): Promise<void> {
   const config = loadConfig();
   await ensureDatabase(config.DATABASE_URL);
-  const migrator = new DataSource(dataSourceOptions(config.DATABASE_URL, 1));
+  const migrator = new DataSource(dataSourceOptions(config.DATABASE_URL, 2));
   await migrator.initialize();
   await runMigrations(migrator);
   await migrator.destroy();

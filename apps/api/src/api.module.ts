@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { BeckonConfig, ConfigModule } from '@beckon/config';
+import { KafkaModule } from '@beckon/kafka';
+import { PersistenceModule } from '@beckon/persistence';
+import { AuthModule } from './auth/auth.module';
+import { CustomersModule } from './customers/customers.module';
+import { DispatchesModule } from './dispatches/dispatches.module';
+import { HttpErrorFilter } from './errors/http-error.filter';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RulesModule } from './rules/rules.module';
+import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: BeckonConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule.forRoot(),
+        KafkaModule.forRoot(),
+        AuthModule,
+        MetricsModule,
+        HealthModule,
+        RulesModule,
+        DispatchesModule,
+        CustomersModule,
+        EventsModule,
+        UnsubscribeModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+    };
+  }
+}

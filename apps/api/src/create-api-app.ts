@@ -1,0 +1,36 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { BeckonConfig } from '@beckon/config';
+import { ApiModule } from './api.module';
+import { setupOpenApi } from './openapi/setup-openapi';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+function logLevels(level: BeckonConfig['LOG_LEVEL']): LogLevel[] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}
+
+/**
+ * A whole batch of events may reach 500 × (up to 1 MB each) in theory; 5 MB bounds what one request
+ * can make the process buffer, while each event's own 1 MB limit is checked by the event parser.
+ */
+const JSON_BODY_LIMIT = '5mb';
+
+/**
+ * Builds and initialises the API (connects PostgreSQL and Kafka) without listening, so main.ts and
+ * the tests start exactly the same application.
+ */
+export async function createApiApp(config: BeckonConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    logger: logLevels(config.LOG_LEVEL),
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // RFC 8058 one-click POSTs are form-encoded and tiny.
+  app.useBodyParser('urlencoded', { limit: '10kb', extended: false });
+  app.disable('x-powered-by');
+  setupOpenApi(app);
+  await app.init();
+  return app;
+}

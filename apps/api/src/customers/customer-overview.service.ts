@@ -1,0 +1,65 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { CartEntity, CustomerEntity, PushSubscriptionEntity } from '@beckon/persistence';
+import { dispatchColumns, DispatchRow, toDispatchView } from '../dispatches/dispatch.view';
+import { CustomerOverview, toOpenCartView, toProfileView, toPushSubscriptionView } from './customer.view';
+
+const RECENT_DISPATCHES = 20;
+const PENDING_DISPATCHES = 100;
+/** Merges form chains only by mistake; a bound keeps a cycle from looping forever. */
+const MAX_MERGE_HOPS = 5;
+
+@Injectable()
+export class CustomerOverviewService {
+  constructor(
+    private readonly db: DataSource,
+    @InjectRepository(CustomerEntity) private readonly customers: Repository<CustomerEntity>,
+    @InjectRepository(PushSubscriptionEntity) private readonly subscriptions: Repository<PushSubscriptionEntity>,
+    @InjectRepository(CartEntity) private readonly carts: Repository<CartEntity>,
+  ) {}
+
+  async overview(requestedId: string): Promise<CustomerOverview> {
+    const customer = await this.resolve(requestedId);
+    // Rows still filed under the anonymous id belong to the same person, so they are shown too.
+    const ids = [...new Set([customer.id, requestedId])];
+    const [subscriptions, carts, pending, recent] = await Promise.all([
+      this.subscriptions.find({ where: { customerId: In(ids) }, order: { createdAt: 'DESC' } }),
+      this.carts.find({ where: { customerId: In(ids), status: 'open' }, order: { lastActivityAt: 'DESC' } }),
+      this.dispatches(ids, `status IN ('scheduled', 'deferred')`, 'due_at ASC NULLS LAST, id', PENDING_DISPATCHES),
+      this.dispatches(ids, 'TRUE', 'created_at DESC, id DESC', RECENT_DISPATCHES),
+    ]);
+    return {
+      id: customer.id,
+      requestedId,
+      mergedInto: customer.id === requestedId ? null : customer.id,
+      profile: toProfileView(customer),
+      consent: { email: customer.emailConsent, webpush: customer.webpushConsent },
+      pushSubscriptions: subscriptions.map(toPushSubscriptionView),
+      openCarts: carts.map(toOpenCartView),
+      pendingDispatches: pending.map(toDispatchView),
+      recentDispatches: recent.map(toDispatchView),
+    };
+  }
+
+  /** Follows merged_into from an anonymous profile to the user it became. */
+  private async resolve(id: string): Promise<CustomerEntity> {
+    let customer = await this.customers.findOneBy({ id });
+    if (customer === null) throw new NotFoundException(`customer ${id} not found`);
+    for (let hop = 0; hop < MAX_MERGE_HOPS && customer.mergedInto !== null; hop++) {
+      const target: CustomerEntity | null = await this.customers.findOneBy({ id: customer.mergedInto });
+      if (target === null) break;
+      customer = target;
+    }
+    return customer;
+  }
+
+  private dispatches(ids: string[], condition: string, order: string, limit: number): Promise<DispatchRow[]> {
+    return this.db.query(
+      `SELECT ${dispatchColumns('d')} FROM dispatches d
+        WHERE d.customer_id = ANY($1) AND ${condition}
+        ORDER BY ${order} LIMIT $2`,
+      [ids, limit],
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { isoDateTime, nullable, ref, SchemaComponents } from '../openapi/json-schema';
+
+const text = nullable({ type: 'string' });
+
+export const CUSTOMER_SCHEMAS: SchemaComponents = {
+  CustomerOverview: {
+    type: 'object',
+    required: [
+      'id',
+      'requestedId',
+      'mergedInto',
+      'profile',
+      'consent',
+      'pushSubscriptions',
+      'openCarts',
+      'pendingDispatches',
+      'recentDispatches',
+    ],
+    properties: {
+      id: { type: 'string', description: 'the customer answered for' },
+      requestedId: { type: 'string', description: 'the id in the URL' },
+      mergedInto: nullable({
+        type: 'string',
+        description:
+          'set when the requested id is an anonymous profile merged into a user; the answer is then about that user',
+      }),
+      profile: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          email: text,
+          first_name: text,
+          last_name: text,
+          birthday: nullable({ type: 'string', format: 'date' }),
+          timezone: text,
+          locale: text,
+          traits: { type: 'object', additionalProperties: true },
+          last_seen_at: nullable(isoDateTime),
+          created_at: isoDateTime,
+          updated_at: isoDateTime,
+        },
+      },
+      consent: {
+        type: 'object',
+        required: ['email', 'webpush'],
+        properties: { email: { type: 'boolean' }, webpush: { type: 'boolean' } },
+        description: 'false once the customer unsubscribed from marketing on that channel',
+      },
+      pushSubscriptions: {
+        type: 'array',
+        description: 'web-push subscriptions; only the push service origin is shown, never the endpoint or keys',
+        items: {
+          type: 'object',
+          properties: {
+            origin: { type: 'string', example: 'https://fcm.googleapis.com' },
+            createdAt: isoDateTime,
+            expiresAt: nullable(isoDateTime),
+          },
+        },
+      },
+      openCarts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            value: { type: 'number' },
+            currency: text,
+            lastActivityAt: isoDateTime,
+          },
+        },
+      },
+      pendingDispatches: {
+        type: 'array',
+        description: 'scheduled or deferred steps, soonest first',
+        items: ref('Dispatch'),
+      },
+      recentDispatches: { type: 'array', description: 'the 20 most recent dispatches', items: ref('Dispatch') },
+    },
+  },
+};

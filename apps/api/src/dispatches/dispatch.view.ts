@@ -1,0 +1,65 @@
+/** A dispatch row as the API's raw queries select it (see DISPATCH_COLUMNS). */
+export interface DispatchRow {
+  id: string;
+  rule_id: string;
+  customer_id: string;
+  channel: string | null;
+  step: number;
+  status: string;
+  reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+  due_at: Date | null;
+  sent_at: Date | null;
+}
+
+export interface DispatchView {
+  id: string;
+  ruleId: string;
+  customerId: string;
+  channel: string | null;
+  /** 1-based, as marketers number the steps of a rule. */
+  step: number;
+  status: string;
+  reason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  dueAt: Date | null;
+  sentAt: Date | null;
+}
+
+/** Column list for raw dispatch queries; `alias` is the table alias used in the FROM clause. */
+export function dispatchColumns(alias: string): string {
+  return [
+    'id',
+    'rule_id',
+    'customer_id',
+    'channel',
+    'step',
+    'status',
+    'reason',
+    'created_at',
+    'updated_at',
+    'due_at',
+    'sent_at',
+  ]
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+}
+
+export function toDispatchView(row: DispatchRow): DispatchView {
+  return {
+    id: row.id,
+    ruleId: row.rule_id,
+    customerId: row.customer_id,
+    channel: row.channel,
+    // The engine stores steps as indexes into rule.steps (0-based); the API speaks of "step 1".
+    step: row.step + 1,
+    status: row.status,
+    reason: row.reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    dueAt: row.due_at,
+    sentAt: row.sent_at,
+  };
+}

@@ -1,0 +1,80 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { HttpResponse } from '../common/http-types';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  errors?: unknown;
+}
+
+/** Errors raised by Express middleware (body-parser) carry their HTTP status but are no HttpException. */
+interface MiddlewareError {
+  status: number;
+  type?: string;
+  expose?: boolean;
+  message: string;
+}
+
+function isMiddlewareError(exception: unknown): exception is MiddlewareError {
+  const candidate = exception as Partial<MiddlewareError> | null;
+  return (
+    typeof candidate?.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500 &&
+    candidate.expose === true
+  );
+}
+
+const MIDDLEWARE_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': 'the request body is not valid JSON',
+  'entity.too.large': 'the request body is too large',
+  'encoding.unsupported': 'the request body encoding is not supported',
+  'charset.unsupported': 'the request body charset is not supported',
+};
+
+function reasonPhrase(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'string') return { statusCode, error: reasonPhrase(statusCode), message: response };
+    const { message, error, errors } = response as Partial<ErrorBody>;
+    return {
+      statusCode,
+      error: typeof error === 'string' ? error : reasonPhrase(statusCode),
+      message: message ?? exception.message,
+      ...(errors === undefined ? {} : { errors }),
+    };
+  }
+  if (isMiddlewareError(exception)) {
+    const message = (exception.type && MIDDLEWARE_MESSAGES[exception.type]) ?? exception.message;
+    return { statusCode: exception.status, error: reasonPhrase(exception.status), message };
+  }
+  // Anything else is our bug: its text may hold internals, so the client gets a generic message.
+  return { statusCode: 500, error: reasonPhrase(500), message: 'internal error' };
+}
+
+/** One error shape for every route, including the ones Nest and Express answer on their own (404, bad JSON). */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    const body = toErrorBody(exception);
+    if (exception instanceof HttpException) {
+      if (body.statusCode >= 500) this.logger.warn(`${body.statusCode}: ${exception.message}`);
+    } else if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (response.headersSent) return;
+    // Set explicitly: a handler may already have declared another type (the HTML unsubscribe pages).
+    response.status(body.statusCode).setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.json(body);
+  }
+}

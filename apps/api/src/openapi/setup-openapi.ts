@@ -1,0 +1,45 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { CUSTOMER_SCHEMAS } from '../customers/customer.openapi';
+import { DISPATCH_SCHEMAS } from '../dispatches/dispatch.openapi';
+import { ERROR_SCHEMAS } from '../errors/error.openapi';
+import { EVENT_SCHEMAS } from '../events/events.openapi';
+import { HEALTH_SCHEMAS } from '../health/health.openapi';
+import { API_KEY_HEADER } from '../auth/api-key.guard';
+import { RULE_SCHEMAS } from '../rules/rule.openapi';
+import { API_KEY_SECURITY } from './security';
+
+export const DOCS_PATH = 'docs';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Beckon REST API')
+    .setDescription(
+      'Trigger rules, the dispatch log, customers and HTTP event ingest. Every /v1 call needs the X-API-Key header: ' +
+        'the marketer role may read and write, the ops role may only read. Errors are {statusCode, error, message}; ' +
+        'a 400 lists field messages and an `errors` array of {field, message}.',
+    )
+    .setVersion('1')
+    .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_SECURITY)
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  // Validation is zod, not class-validator, so the schemas are registered by hand rather than derived from DTO classes.
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      ...ERROR_SCHEMAS,
+      ...RULE_SCHEMAS,
+      ...DISPATCH_SCHEMAS,
+      ...CUSTOMER_SCHEMAS,
+      ...EVENT_SCHEMAS,
+      ...HEALTH_SCHEMAS,
+    },
+  };
+  return document;
+}
+
+/** Swagger UI at /docs, the JSON document at /docs-json. Both are public: they describe, they do not expose data. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json` });
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { TRIGGERS } from '@beckon/rules';
+import { ApiKeyErrors, ApiNotFound, ApiValidationError } from '../errors/error.openapi';
+import { parseWith } from '../errors/parse-with';
+import { API_KEY_SECURITY } from '../openapi/security';
+import { ref } from '../openapi/json-schema';
+import { ABANDONED_CART_EXAMPLE } from './rule.openapi';
+import { RuleView, toRuleView } from './rule.view';
+import { RulesService } from './rules.service';
+
+const listQuery = z.strictObject({
+  trigger: z.enum(TRIGGERS).optional(),
+  enabled: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+});
+
+@ApiTags('rules')
+@ApiSecurity(API_KEY_SECURITY)
+@ApiKeyErrors()
+@Controller('v1/rules')
+export class RulesController {
+  constructor(private readonly rules: RulesService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a trigger rule' })
+  @ApiBody({
+    schema: ref('RuleInput'),
+    examples: { abandoned_cart: { summary: 'Two-step cart reminder', value: ABANDONED_CART_EXAMPLE } },
+  })
+  @ApiResponse({ status: 201, description: 'the stored rule', schema: ref('Rule') })
+  @ApiValidationError()
+  async create(@Body() body: unknown): Promise<RuleView> {
+    return toRuleView(await this.rules.create(body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List live (not deleted) rules' })
+  @ApiQuery({ name: 'trigger', required: false, enum: TRIGGERS })
+  @ApiQuery({ name: 'enabled', required: false, enum: ['true', 'false'] })
+  @ApiResponse({ status: 200, description: 'live rules, oldest first', schema: ref('RuleList') })
+  @ApiValidationError()
+  async list(@Query() query: unknown): Promise<{ items: RuleView[] }> {
+    const filter = parseWith(listQuery, query);
+    return { items: (await this.rules.list(filter)).map(toRuleView) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one rule' })
+  @ApiResponse({ status: 200, description: 'the rule', schema: ref('Rule') })
+  @ApiNotFound('no live rule has this id')
+  async get(@Param('id') id: string): Promise<RuleView> {
+    return toRuleView(await this.rules.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a rule (enable/disable with {"enabled": false})' })
+  @ApiBody({
+    schema: ref('RulePatch'),
+    examples: { disable: { summary: 'Pause the rule', value: { enabled: false } } },
+  })
+  @ApiResponse({ status: 200, description: 'the rule after the change', schema: ref('Rule') })
+  @ApiValidationError('the patched rule would be invalid')
+  @ApiNotFound('no live rule has this id')
+  async patch(@Param('id') id: string, @Body() body: unknown): Promise<RuleView> {
+    return toRuleView(await this.rules.patch(id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a rule',
+    description: 'Soft delete: the rule stops firing and disappears from the API; its dispatches stay in the log.',
+  })
+  @ApiResponse({ status: 204, description: 'deleted' })
+  @ApiNotFound('no live rule has this id')
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.rules.remove(id);
+  }
+}
