@@ -195,12 +195,14 @@ describe('rules', () => {
       { field: 'steps.0.email', message: 'content for channel "email" is required' },
     ]);
 
-    const birthday = await call('POST', '/v1/rules', {
+    const sleeping = await call('POST', '/v1/rules', {
       headers: MARKETER,
-      body: rule({ trigger: 'birthday', params: { daysBefore: 0, sendAt: '10:00' } }),
+      body: rule({ trigger: 'sleeping_customer', params: { maxOrders: 1 } }),
     });
-    expect(birthday.status).toBe(400);
-    expect(birthday.json.errors).toEqual([{ field: 'trigger', message: expect.stringContaining('not available') }]);
+    expect(sleeping.status).toBe(400);
+    expect(sleeping.json.errors).toEqual([
+      { field: 'params.inactiveDays', message: expect.stringContaining('required') },
+    ]);
 
     const several = await call('POST', '/v1/rules', {
       headers: MARKETER,

@@ -45,9 +45,17 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
   UNSUBSCRIBE_SECRET: z.string().optional(),
-  DEFAULT_TIMEZONE: z.string().default('UTC'),
+  /** Time zone of customers who never told us theirs (birthday greetings are sent in local time). */
+  DEFAULT_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine((zone) => isValidTimezone(zone), 'must be an IANA time zone such as Europe/Berlin'),
   TIMER_POLL_MS: z.coerce.number().int().min(10).default(1000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(200),
+  /** How often time-based triggers (sleep, birthday, reorder) look for moments that came due. */
+  SCAN_INTERVAL_MS: z.coerce.number().int().min(10).default(60_000),
+  /** How often waiting lists of restocked products are fanned out, one batch per product at a time. */
+  RESTOCK_POLL_MS: z.coerce.number().int().min(10).default(500),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** Metrics/health port of the headless services (engine, email, webpush); 0 picks a free port. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),

@@ -1,4 +1,4 @@
-export { addIsoDuration, isIsoDuration, parseIsoDuration } from './iso-duration';
+export { addIsoDuration, firstStepDelayMs, isIsoDuration, parseIsoDuration } from './iso-duration';
 export {
   AVAILABLE_TRIGGERS,
   CHANNELS,
@@ -19,10 +19,60 @@ export type {
   Trigger,
   WebPushContent,
 } from './rule.schema';
-export { applyRulePatch, validateRule } from './validate-rule';
+export { applyRulePatch, toFieldErrors, validateRule } from './validate-rule';
 export type { FieldError, RuleValidation } from './validate-rule';
 export { abandonedCartVerdict, cartValue } from './abandoned-cart';
 export type { CartSnapshot, CartVerdict } from './abandoned-cart';
 export { chooseChannel } from './choose-channel';
 export type { ChannelChoice, ChannelReach } from './choose-channel';
-export { dispatchKey } from './dispatch-key';
+export { dispatchKey, dispatchKeySql } from './dispatch-key';
+export { occasionPart, occasionPartSql } from './occasion-part';
+export {
+  addDays,
+  formatLocalDate,
+  isLeapYear,
+  parseLocalDate,
+  utcDateOf,
+  zonedTimeToInstant,
+  zoneOffsetMs,
+} from './zoned-time';
+export type { LocalDate } from './zoned-time';
+export {
+  BIRTHDAY_STALE_MS,
+  birthdayOccasion,
+  birthdayScanDays,
+  birthdaySendAt,
+  birthdayVerdict,
+  birthdayYearOf,
+  celebrationDate,
+  nextBirthdayStep,
+} from './birthday';
+export type { BirthdayParams, BirthdayScanDay, BirthdayStep, BirthdayVerdict } from './birthday';
+export {
+  asleepIfLastOrderBefore,
+  DAY_MS,
+  SLEEP_OCCASION_PREFIX,
+  sleepOccasion,
+  sleepStepDueAt,
+  sleepVerdict,
+} from './sleeping-customer';
+export type { OrderHistory, SleepParams, SleepVerdict } from './sleeping-customer';
+export {
+  parseReorderOccasion,
+  REORDER_OCCASION_PREFIX,
+  reorderOccasion,
+  reorderProductPrefix,
+  reorderRunsOutAt,
+  reorderStepDueAt,
+  reorderVerdict,
+  supplyDays,
+} from './consumable-reorder';
+export type { ReorderParams, ReorderVerdict } from './consumable-reorder';
+export {
+  foldStock,
+  parseRestockOccasion,
+  RESTOCK_OCCASION_PREFIX,
+  restockOccasion,
+  restockProductPrefix,
+} from './back-in-stock';
+export type { StockFold } from './back-in-stock';

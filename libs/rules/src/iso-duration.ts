@@ -26,3 +26,8 @@ export function addIsoDuration(from: Date, duration: string): Date {
   if (ms === null) throw new Error(`not an ISO 8601 duration: ${duration}`);
   return new Date(from.getTime() + ms);
 }
+
+/** How long after its trigger moment a rule's first step goes out. */
+export function firstStepDelayMs(rule: { steps: ReadonlyArray<{ after: string }> }): number {
+  return parseIsoDuration(rule.steps[0].after) ?? 0;
+}

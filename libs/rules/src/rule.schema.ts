@@ -11,7 +11,7 @@ export const TRIGGERS = [
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-/** Triggers this version evaluates; the others are refused rather than accepted and silently never fired. */
+/** Triggers this version evaluates; a trigger missing here is refused rather than accepted and never fired. */
 export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(['abandoned_cart']);
 
 export const CHANNELS = ['email', 'webpush'] as const;
@@ -79,21 +79,34 @@ export const stepSchema = z
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be local time HH:MM');
 
+/** A whole number of days with a message that says what the field is for when it is missing. */
+const days = (what: string, min: number, max: number) =>
+  z
+    .number({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : 'must be a number of days') })
+    .int('must be a whole number of days')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
 export const paramsSchemas = {
   abandoned_cart: z.strictObject({
     minCartValue: z.number().min(0).default(0),
   }),
   sleeping_customer: z.strictObject({
-    inactiveDays: z.number().int().min(1).max(3650),
-    maxOrders: z.number().int().min(1).optional(),
+    inactiveDays: days('days without an order after which a customer is asleep', 1, 3650),
+    maxOrders: z.number().int().min(1, 'must be at least 1 (1 = one-time buyers only)').optional(),
   }),
   back_in_stock: z.strictObject({}),
-  consumable_reorder: z.strictObject({
-    defaultDays: z.number().int().min(1).max(3650),
-    leadDays: z.number().int().min(0).max(365),
-  }),
+  consumable_reorder: z
+    .strictObject({
+      defaultDays: days('how many days a product lasts when it carries no replenishment_days', 1, 3650),
+      leadDays: days('how many days before it runs out the reminder goes out', 0, 365),
+    })
+    .refine((params) => params.leadDays < params.defaultDays, {
+      path: ['leadDays'],
+      message: 'must be less than defaultDays, or the reminder would go out on the day of purchase',
+    }),
   birthday: z.strictObject({
-    daysBefore: z.number().int().min(0).max(60).default(0),
+    daysBefore: days('how many days before the birthday the greeting goes out (0 = on the day)', 0, 60).default(0),
     sendAt: hhmm.default('10:00'),
   }),
 } satisfies Record<Trigger, z.ZodType>;
@@ -131,7 +144,7 @@ export const ruleInputSchema = z.discriminatedUnion('trigger', [
   z.strictObject({
     ...common,
     trigger: z.literal('birthday'),
-    params: paramsSchemas.birthday,
+    params: paramsSchemas.birthday.default({ daysBefore: 0, sendAt: '10:00' }),
   }),
 ]);
 

@@ -8,11 +8,14 @@ export interface FieldError {
 
 export type RuleValidation = { ok: true; rule: RuleInput } | { ok: false; errors: FieldError[] };
 
-function toFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
+/** One message per field; each unknown key is named as its own field, so a typo points at itself. */
+export function toFieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'is not a known parameter' }));
+    }
+    return [{ field: issue.path.map(String).join('.') || '(root)', message: issue.message }];
+  });
 }
 
 /** Validates a whole rule as a marketer sends it (POST) or as it would be after a PATCH. */

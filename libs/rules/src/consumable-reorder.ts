@@ -1,0 +1,50 @@
+import { RuleParams } from './rule.schema';
+import { fromOccasionPart, occasionPart } from './occasion-part';
+import { DAY_MS } from './sleeping-customer';
+
+export type ReorderParams = RuleParams<'consumable_reorder'>;
+
+export const REORDER_OCCASION_PREFIX = 'reorder:';
+
+export const reorderProductPrefix = (productId: string): string =>
+  `${REORDER_OCCASION_PREFIX}${occasionPart(productId)}:`;
+
+/** One reminder per purchase of a product: buying it again is a new occasion. */
+export const reorderOccasion = (productId: string, orderId: string): string =>
+  `${reorderProductPrefix(productId)}${occasionPart(orderId)}`;
+
+export function parseReorderOccasion(occasion: string): { productId: string; orderId: string } | null {
+  const parts = occasion.split(':');
+  if (parts.length !== 3 || `${parts[0]}:` !== REORDER_OCCASION_PREFIX) return null;
+  return { productId: fromOccasionPart(parts[1]), orderId: fromOccasionPart(parts[2]) };
+}
+
+/** The product's own replenishment_days when the shop sent it, else the rule's default. */
+export function supplyDays(productSupplyDays: number | null, params: ReorderParams): number {
+  return productSupplyDays ?? params.defaultDays;
+}
+
+/** When the product bought runs out. A reminder only helps before that, so later ones are never scheduled. */
+export function reorderRunsOutAt(orderedAt: Date, productSupplyDays: number | null, params: ReorderParams): Date {
+  return new Date(orderedAt.getTime() + supplyDays(productSupplyDays, params) * DAY_MS);
+}
+
+/** The reminder goes out leadDays before the supply runs out (plus the first step's delay). */
+export function reorderStepDueAt(
+  orderedAt: Date,
+  productSupplyDays: number | null,
+  params: ReorderParams,
+  firstDelayMs: number,
+): Date {
+  const days = supplyDays(productSupplyDays, params) - params.leadDays;
+  return new Date(orderedAt.getTime() + days * DAY_MS + firstDelayMs);
+}
+
+export type ReorderVerdict = { remind: true } | { remind: false; reason: 'reordered' | 'clock_missing' };
+
+/** A reminder holds while the purchase it belongs to is still the latest purchase of that product. */
+export function reorderVerdict(latestOrderId: string | null, episodeOrderId: string): ReorderVerdict {
+  if (latestOrderId === null) return { remind: false, reason: 'clock_missing' };
+  if (latestOrderId !== episodeOrderId) return { remind: false, reason: 'reordered' };
+  return { remind: true };
+}
