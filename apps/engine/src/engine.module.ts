@@ -5,6 +5,7 @@ import { KafkaModule } from '@beckon/kafka';
 import { PersistenceModule } from '@beckon/persistence';
 import { HealthController } from './health.controller';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { MomentsModule } from './moments/moments.module';
 
 /** The engine: storefront events in, customer state and trigger decisions in PostgreSQL, dispatches out. */
 @Module({})
@@ -18,6 +19,7 @@ export class EngineModule {
         PersistenceModule.forRoot(),
         KafkaModule.forRoot(),
         IngestionModule,
+        MomentsModule,
       ],
       controllers: [HealthController],
     };

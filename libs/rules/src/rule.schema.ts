@@ -12,7 +12,7 @@ export const TRIGGERS = [
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** Triggers this version evaluates; a trigger missing here is refused rather than accepted and never fired. */
-export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(['abandoned_cart']);
+export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(TRIGGERS);
 
 export const CHANNELS = ['email', 'webpush'] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -1,7 +1,7 @@
 import { DispatchMessage } from '@beckon/contracts';
 import { Channel, chooseChannel, Rule, RuleStep } from '@beckon/rules';
+import { messageData, Recipient } from '@beckon/template-context';
 import { renderEmail, renderWebPush } from '@beckon/templates';
-import { customerTemplateData, Recipient } from './recipient';
 
 export interface ComposeInput {
   dispatchId: string;
@@ -49,11 +49,7 @@ export function composeDispatch(input: ComposeInput): Composition {
     createdAt: input.now.toISOString(),
   };
   const unsubscribeUrl = input.unsubscribeUrl(recipient.id, choice.channel);
-  const data = {
-    ...input.context,
-    customer: customerTemplateData(recipient),
-    unsubscribe_url: unsubscribeUrl,
-  };
+  const data = messageData(input.context, recipient, unsubscribeUrl);
 
   try {
     if (choice.channel === 'email') {

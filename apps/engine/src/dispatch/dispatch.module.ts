@@ -2,10 +2,9 @@ import { Module } from '@nestjs/common';
 import { DispatchRepository } from './dispatch.repository';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRepository } from './outbox.repository';
-import { RecipientRepository } from './recipient.repository';
 
 @Module({
-  providers: [DispatchRepository, OutboxRepository, OutboxRelay, RecipientRepository],
-  exports: [DispatchRepository, OutboxRepository, OutboxRelay, RecipientRepository],
+  providers: [DispatchRepository, OutboxRepository, OutboxRelay],
+  exports: [DispatchRepository, OutboxRepository, OutboxRelay],
 })
 export class DispatchModule {}

@@ -24,7 +24,8 @@ export interface DueDispatch {
 
 export interface DispatchOutcome {
   id: string;
-  status: 'queued' | 'suppressed' | 'deferred';
+  /** `scheduled` puts a step back to wait: until `dueAt`, or with no due time until something wakes it. */
+  status: 'queued' | 'suppressed' | 'deferred' | 'scheduled';
   channel: Channel | null;
   reason: string | null;
   dueAt: Date | null;
@@ -82,6 +83,29 @@ export class DispatchRepository {
     return rowsOf(result).length;
   }
 
+  /**
+   * Ends each customer's running sequences whose occasion starts with the prefix, except the one
+   * occasion that is still current (a new sleep episode, the latest purchase of a product).
+   */
+  async endSequences(
+    tx: EntityManager,
+    ends: ReadonlyArray<{ customerId: string; occasionPrefix: string; keepOccasion: string | null; reason: string }>,
+  ): Promise<void> {
+    if (ends.length === 0) return;
+    await tx.query(
+      `UPDATE dispatches d SET status = 'suppressed', reason = e.reason, due_at = NULL, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS e(customer_id, prefix, keep, reason)
+       WHERE d.customer_id = e.customer_id AND d.status IN ${PENDING}
+         AND starts_with(d.occasion, e.prefix) AND d.occasion IS DISTINCT FROM e.keep`,
+      [
+        ends.map((e) => e.customerId),
+        ends.map((e) => e.occasionPrefix),
+        ends.map((e) => e.keepOccasion),
+        ends.map((e) => e.reason),
+      ],
+    );
+  }
+
   /** Ends every running sequence of these customers whose occasion starts with the prefix ('' for all). */
   async endCustomerSequences(
     tx: EntityManager,
@@ -122,6 +146,21 @@ export class DispatchRepository {
       dueAt: r.due_at,
       correlationId: r.correlation_id,
     }));
+  }
+
+  /** Customers whose row another transaction holds (an ingestion batch writing them); the rest stay locked by us. */
+  async busyCustomers(tx: EntityManager, customerIds: readonly string[]): Promise<Set<string>> {
+    const ids = [...new Set(customerIds)];
+    if (ids.length === 0) return new Set();
+    const existing: Array<{ id: string }> = await tx.query(`SELECT id FROM customers WHERE id = ANY($1::text[])`, [
+      ids,
+    ]);
+    const locked: Array<{ id: string }> = await tx.query(
+      `SELECT id FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`,
+      [ids],
+    );
+    const mine = new Set(locked.map((row) => row.id));
+    return new Set(existing.map((row) => row.id).filter((id) => !mine.has(id)));
   }
 
   async recordOutcomes(tx: EntityManager, outcomes: readonly DispatchOutcome[]): Promise<void> {

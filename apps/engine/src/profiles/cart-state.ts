@@ -1,6 +1,7 @@
 import { Product } from '@beckon/events';
 import { CartItem } from '@beckon/persistence';
 import { cartValue } from '@beckon/rules';
+import { productKey } from '../catalog/catalog-records';
 
 export interface CartState {
   id: string;
@@ -19,7 +20,7 @@ export type CartChange =
   | { kind: 'touch'; currency?: string }
   | { kind: 'ordered' };
 
-const lineKey = (line: { product_id?: string; sku?: string }): string => line.product_id ?? `sku:${line.sku ?? ''}`;
+const lineKey = (line: { product_id?: string; sku?: string }): string => productKey(line) ?? 'sku:';
 
 function toItem(line: Product, quantity: number): CartItem {
   return {

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Traits } from '@beckon/events';
+import { rowsOf } from '@beckon/persistence';
+
+export interface OrderHistoryChange {
+  customerId: string;
+  lastOrderAt: Date;
+  orderCount: number;
+}
 
 export interface CustomerUpsert {
   id: string;
@@ -52,6 +59,41 @@ export class CustomerRepository {
     );
   }
 
+  /**
+   * Counts new orders and keeps the latest order time, from the events' own timestamps: an order
+   * stamped 100 days ago is 100 days old, whenever it arrives.
+   */
+  async recordOrders(
+    tx: EntityManager,
+    orders: ReadonlyArray<{ customerId: string; placedAt: Date }>,
+  ): Promise<OrderHistoryChange[]> {
+    const perCustomer = new Map<string, { last: Date; count: number }>();
+    for (const order of orders) {
+      const known = perCustomer.get(order.customerId);
+      if (known === undefined) perCustomer.set(order.customerId, { last: order.placedAt, count: 1 });
+      else {
+        known.count += 1;
+        if (order.placedAt > known.last) known.last = order.placedAt;
+      }
+    }
+    if (perCustomer.size === 0) return [];
+    const rows = rowsOf<{ id: string; last_order_at: Date; order_count: number }>(
+      await tx.query(
+        `UPDATE customers c SET
+           last_order_at = GREATEST(c.last_order_at, o.last_order_at), order_count = c.order_count + o.n, updated_at = now()
+         FROM unnest($1::text[], $2::timestamptz[], $3::int[]) AS o(id, last_order_at, n)
+         WHERE c.id = o.id
+         RETURNING c.id, c.last_order_at, c.order_count`,
+        [
+          [...perCustomer.keys()],
+          [...perCustomer.values()].map((v) => v.last.toISOString()),
+          [...perCustomer.values()].map((v) => v.count),
+        ],
+      ),
+    );
+    return rows.map((row) => ({ customerId: row.id, lastOrderAt: row.last_order_at, orderCount: row.order_count }));
+  }
+
   /** Moves what an anonymous visitor owned (cart, subscriptions, running sequences) to the identified user. */
   async merge(tx: EntityManager, merges: ReadonlyMap<string, string>): Promise<void> {
     if (merges.size === 0) return;
@@ -64,6 +106,29 @@ export class CustomerRepository {
         params,
       );
     }
+    // The user keeps their own clock or open request for a product; the visitor's twin is dropped.
+    for (const [table, condition] of [
+      ['reorder_clocks', 'TRUE'],
+      ['stock_requests', `t.status = 'open' AND u.status = 'open'`],
+    ]) {
+      await tx.query(
+        `DELETE FROM ${table} t USING unnest($1::text[], $2::text[]) AS m(anon_id, user_id), ${table} u
+         WHERE t.customer_id = m.anon_id AND u.customer_id = m.user_id AND u.product_id = t.product_id AND ${condition}`,
+        params,
+      );
+      await tx.query(
+        `UPDATE ${table} t SET customer_id = m.user_id
+         FROM unnest($1::text[], $2::text[]) AS m(anon_id, user_id) WHERE t.customer_id = m.anon_id`,
+        params,
+      );
+    }
+    await tx.query(
+      `UPDATE customers u SET
+         last_order_at = GREATEST(u.last_order_at, a.last_order_at), order_count = u.order_count + a.order_count
+       FROM unnest($1::text[], $2::text[]) AS m(anon_id, user_id), customers a
+       WHERE u.id = m.user_id AND a.id = m.anon_id AND a.merged_into IS NULL AND a.order_count > 0`,
+      params,
+    );
     await tx.query(
       `UPDATE dispatches d SET customer_id = m.user_id, updated_at = now()
        FROM unnest($1::text[], $2::text[]) AS m(anon_id, user_id)

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { customerIdOf, StorefrontEvent } from '@beckon/events';
+import { CatalogRepository } from '../catalog/catalog.repository';
+import { productKey } from '../catalog/catalog-records';
+import { StockRequestRepository } from '../catalog/stock-request.repository';
 import { applyCartChange, CartState, emptyCart } from './cart-state';
 import { CartRepository } from './cart.repository';
 import { CommerceRepository } from './commerce.repository';
 import { CustomerRepository } from './customer.repository';
 import { mergesIn, ownerOf } from './event-routing';
 import { planProjection } from './projection-plan';
-import { ProjectionFacts } from './projection-facts';
+import { NO_FACTS, ProjectionFacts } from './projection-facts';
 import { TimelineRepository } from './timeline.repository';
 
 export interface IncomingEvent {
@@ -23,6 +26,8 @@ export class ProfileProjector {
     private readonly customers: CustomerRepository,
     private readonly carts: CartRepository,
     private readonly commerce: CommerceRepository,
+    private readonly catalog: CatalogRepository,
+    private readonly stockRequests: StockRequestRepository,
   ) {}
 
   async project(tx: EntityManager, incoming: readonly IncomingEvent[]): Promise<ProjectionFacts> {
@@ -39,7 +44,7 @@ export class ProfileProjector {
       })),
     );
     const events = incoming.map((i) => i.event).filter((event) => fresh.has(event.messageId));
-    if (events.length === 0) return { carts: [], orders: [], unsubscribed: [] };
+    if (events.length === 0) return NO_FACTS;
 
     const plan = planProjection(events, aliases);
     await this.customers.upsert(tx, plan.customers);
@@ -58,10 +63,29 @@ export class ProfileProjector {
       });
     }
     await this.carts.upsert(tx, carts);
-    await this.commerce.insertOrders(tx, plan.orders);
+    const newOrders = await this.commerce.insertOrders(tx, plan.orders);
+    const orderHistories = await this.customers.recordOrders(tx, newOrders);
+    const reorderClocks = await this.commerce.restartReorderClocks(tx, newOrders);
     await this.commerce.upsertSubscriptions(tx, plan.subscriptions);
     await this.commerce.removeSubscriptions(tx, plan.removedEndpoints);
     await this.customers.withdrawConsent(tx, plan.optOuts);
+
+    await this.catalog.upsertDetails(tx, [...plan.catalog.values()]);
+    const restocked = await this.catalog.applyStock(tx, plan.stockUpdates);
+    const opened = await this.stockRequests.open(tx, plan.stockRequests);
+    const inStock = await this.catalog.inStock(
+      tx,
+      opened.map((r) => r.productId),
+    );
+    const purchasedRequests = await this.stockRequests.closePurchased(
+      tx,
+      newOrders.flatMap((o) =>
+        o.products.flatMap((line) => {
+          const productId = productKey(line);
+          return productId === null ? [] : [{ customerId: o.customerId, productId }];
+        }),
+      ),
+    );
 
     return {
       carts,
@@ -72,6 +96,12 @@ export class ProfileProjector {
         placedAt: o.placedAt,
       })),
       unsubscribed: plan.optOuts,
+      orderHistories,
+      reorderClocks,
+      stockRequests: opened.map((r) => ({ ...r, inStock: inStock.has(r.productId) })),
+      purchasedRequests,
+      restocked,
+      birthdayChanges: plan.birthdayChanges,
     };
   }
 }

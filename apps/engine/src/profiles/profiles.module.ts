@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
 import { CartRepository } from './cart.repository';
 import { CommerceRepository } from './commerce.repository';
 import { CustomerRepository } from './customer.repository';
@@ -6,6 +7,7 @@ import { ProfileProjector } from './profile-projector';
 import { TimelineRepository } from './timeline.repository';
 
 @Module({
+  imports: [CatalogModule],
   providers: [TimelineRepository, CustomerRepository, CartRepository, CommerceRepository, ProfileProjector],
   exports: [ProfileProjector, CartRepository],
 })

@@ -1,4 +1,7 @@
+import { OpenedRequest } from '../catalog/stock-request.repository';
 import { CartState } from './cart-state';
+import { ReorderClockStart } from './commerce.repository';
+import { OrderHistoryChange } from './customer.repository';
 
 /**
  * What a batch of storefront events changed, in the terms triggers care about. Ingestion produces
@@ -17,10 +20,28 @@ export interface ProjectionFacts {
     customerId: string;
     channel: 'email' | 'webpush' | 'all';
   }>;
+  /** Customers whose order history grew: their last order time and order count after the batch. */
+  orderHistories: OrderHistoryChange[];
+  /** Reorder clocks a purchase started or restarted. */
+  reorderClocks: ReorderClockStart[];
+  /** Stock requests opened by the batch, and whether their product is in stock right now. */
+  stockRequests: Array<OpenedRequest & { inStock: boolean }>;
+  /** Open stock requests closed because the customer bought the product. */
+  purchasedRequests: OpenedRequest[];
+  /** Products that came back in stock: their waiting lists are being fanned out. */
+  restocked: string[];
+  /** Customers whose birthday or time zone an identify set. */
+  birthdayChanges: string[];
 }
 
 export const NO_FACTS: ProjectionFacts = {
   carts: [],
   orders: [],
   unsubscribed: [],
+  orderHistories: [],
+  reorderClocks: [],
+  stockRequests: [],
+  purchasedRequests: [],
+  restocked: [],
+  birthdayChanges: [],
 };

@@ -1,4 +1,5 @@
-import { isTrack, StorefrontEvent } from '@beckon/events';
+import { isTrack, Product, StorefrontEvent } from '@beckon/events';
+import { ProductDetails, productKey, StockRequestRecord } from '../catalog/catalog-records';
 import { CartChange } from './cart-state';
 import { CustomerUpsert } from './customer.repository';
 import { OrderRecord, SubscriptionRecord } from './commerce.repository';
@@ -17,6 +18,27 @@ export interface ProjectionPlan {
   subscriptions: SubscriptionRecord[];
   removedEndpoints: string[];
   optOuts: Array<{ customerId: string; channel: 'email' | 'webpush' | 'all' }>;
+  /** Latest details of every product the batch mentions, keyed by product key. */
+  catalog: Map<string, ProductDetails>;
+  /** Stock levels per product, in event order. */
+  stockUpdates: Map<string, number[]>;
+  stockRequests: StockRequestRecord[];
+  /** Customers whose birthday or time zone an identify set: their next greeting may move. */
+  birthdayChanges: string[];
+}
+
+function mergeDetails(catalog: Map<string, ProductDetails>, line: Partial<Product> & { product_id?: string }): void {
+  const id = productKey(line);
+  if (id === null) return;
+  const known = catalog.get(id) ?? { id };
+  catalog.set(id, {
+    id,
+    sku: line.sku ?? known.sku,
+    name: line.name ?? known.name,
+    price: line.price ?? known.price,
+    url: line.url ?? known.url,
+    imageUrl: line.image_url ?? known.imageUrl,
+  });
 }
 
 function parseExpiration(value: unknown): Date | null {
@@ -38,6 +60,10 @@ export function planProjection(
   const orders: OrderRecord[] = [];
   const subscriptionByEndpoint = new Map<string, SubscriptionRecord | null>();
   const optOuts: ProjectionPlan['optOuts'] = [];
+  const catalog = new Map<string, ProductDetails>();
+  const stockUpdates = new Map<string, number[]>();
+  const stockRequests: StockRequestRecord[] = [];
+  const birthdayChanges = new Set<string>();
 
   const touchCart = (customerId: string, cartId: string, change: CartChange, event: StorefrontEvent) => {
     const entry = cartChanges.get(cartId) ?? { customerId, changes: [] };
@@ -51,8 +77,14 @@ export function planProjection(
   };
 
   for (const event of events) {
+    if (isTrack(event, 'Inventory Updated')) {
+      const id = productKey(event.properties);
+      if (id !== null) stockUpdates.set(id, [...(stockUpdates.get(id) ?? []), event.properties.quantity]);
+      mergeDetails(catalog, event.properties);
+      continue; // a catalog event, whoever sent it
+    }
     const customerId = ownerOf(event, aliases);
-    if (customerId === null) continue; // catalog events have no owner
+    if (customerId === null) continue;
 
     const current = customers.get(customerId) ?? {
       id: customerId,
@@ -68,14 +100,23 @@ export function planProjection(
     if (event.type === 'identify') {
       current.traits = { ...current.traits, ...event.traits };
       current.extraTraits = { ...current.extraTraits, ...event.extraTraits };
+      if (event.traits.birthday !== undefined || event.traits.timezone !== undefined) birthdayChanges.add(customerId);
     }
     customers.set(customerId, current);
 
-    if (isTrack(event, 'Product Added') || isTrack(event, 'Product Removed')) {
+    if (isTrack(event, 'Product Viewed')) {
+      mergeDetails(catalog, event.properties);
+    } else if (isTrack(event, 'Back In Stock Requested')) {
+      mergeDetails(catalog, event.properties);
+      const productId = productKey(event.properties);
+      if (productId !== null) stockRequests.push({ customerId, productId, requestedAt: event.timestamp });
+    } else if (isTrack(event, 'Product Added') || isTrack(event, 'Product Removed')) {
       const { cart_id: cartId, ...line } = event.properties;
+      mergeDetails(catalog, line);
       const kind = event.event === 'Product Added' ? 'add' : 'remove';
       touchCart(customerId, cartIdOf(customerId, cartId), { kind, line }, event);
     } else if (isTrack(event, 'Cart Viewed')) {
+      for (const line of event.properties.products) mergeDetails(catalog, line);
       touchCart(
         customerId,
         cartIdOf(customerId, event.properties.cart_id),
@@ -84,12 +125,14 @@ export function planProjection(
       );
     } else if (isTrack(event, 'Checkout Started')) {
       const { cart_id: cartId, products, value, currency } = event.properties;
+      for (const line of products ?? []) mergeDetails(catalog, line);
       // Without a product list a checkout only proves activity; the lines we know stay.
       const change: CartChange =
         products === undefined ? { kind: 'touch', currency } : { kind: 'snapshot', products, value, currency };
       touchCart(customerId, cartIdOf(customerId, cartId), change, event);
     } else if (isTrack(event, 'Order Completed')) {
       const p = event.properties;
+      for (const line of p.products) mergeDetails(catalog, line);
       const cartId = cartIdOf(customerId, p.cart_id);
       touchCart(customerId, cartId, { kind: 'ordered' }, event);
       orders.push({
@@ -130,5 +173,9 @@ export function planProjection(
     subscriptions,
     removedEndpoints,
     optOuts,
+    catalog,
+    stockUpdates,
+    stockRequests,
+    birthdayChanges: [...birthdayChanges],
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { abandonedCartVerdict, addIsoDuration, Rule, RuleParams } from '@beckon/rules';
+import { cartTemplateData } from '@beckon/template-context';
 import { DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
 import { cartFromRow } from '../profiles/cart.repository';
 import { CartState } from '../profiles/cart-state';
@@ -10,17 +11,6 @@ import { OccasionOutcome, OccasionResolver } from './occasion-resolver';
 
 export const CART_OCCASION_PREFIX = 'cart:';
 export const cartOccasion = (cartId: string): string => `${CART_OCCASION_PREFIX}${cartId}`;
-
-export function cartTemplateData(cart: CartState): Record<string, unknown> {
-  return {
-    id: cart.id,
-    items: cart.items,
-    item_count: cart.items.reduce((n, item) => n + item.quantity, 0),
-    value: cart.value,
-    currency: cart.currency,
-    url: cart.items.find((item) => item.url)?.url ?? null,
-  };
-}
 
 /**
  * Abandoned cart: every cart activity (re)starts the clock of the first reminder; an order or an

@@ -11,8 +11,9 @@ import { composeDispatch } from '../dispatch/compose-dispatch';
 import { DispatchOutcome, DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
 import { OutboxMessage, OutboxRepository } from '../dispatch/outbox.repository';
 import { OutboxRelay } from '../dispatch/outbox-relay';
-import { RecipientRepository } from '../dispatch/recipient.repository';
+import { loadRecipients } from '@beckon/template-context';
 import { RuleCache } from '../rules/rule-cache';
+import { inFiringOrder } from './firing-order';
 import { OCCASION_RESOLVERS, OccasionOutcome, OccasionResolver } from './occasion-resolver';
 
 const CLAIM = 200;
@@ -35,7 +36,6 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(OCCASION_RESOLVERS) resolvers: OccasionResolver[],
     private readonly rules: RuleCache,
     private readonly dispatches: DispatchRepository,
-    private readonly recipients: RecipientRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly scheduler: SchedulerRegistry,
@@ -77,15 +77,23 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   private async fireBatch(tx: EntityManager): Promise<{ claimed: number; settled: number }> {
     const now = new Date();
-    const due = await this.dispatches.claimDue(tx, CLAIM, now);
-    if (due.length === 0) return { claimed: 0, settled: 0 };
+    const claimed = await this.dispatches.claimDue(tx, CLAIM, now);
+    if (claimed.length === 0) return { claimed: 0, settled: 0 };
     const rules = await this.rules.all();
+    const due = inFiringOrder(claimed, rules);
+    // A customer an ingestion batch is writing right now is looked at again on the next tick, so a
+    // step never fires on state that is about to change (an order arriving as the reminder goes out).
+    const busy = await this.dispatches.busyCustomers(
+      tx,
+      due.map((d) => d.customerId),
+    );
 
     const verdicts = new Map<string, OccasionOutcome>();
     const byTrigger = new Map<Trigger, DueDispatch[]>();
     for (const d of due) {
       const rule = rules.get(d.ruleId);
-      if (rule === undefined) verdicts.set(d.id, { kind: 'end', reason: 'rule_deleted' });
+      if (busy.has(d.customerId)) verdicts.set(d.id, { kind: 'postpone' });
+      else if (rule === undefined) verdicts.set(d.id, { kind: 'end', reason: 'rule_deleted' });
       else if (!rule.enabled) verdicts.set(d.id, { kind: 'end', reason: 'rule_disabled' });
       else byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), d]);
     }
@@ -99,11 +107,11 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
           });
         continue;
       }
-      for (const [id, outcome] of await resolver.resolve(tx, list, rules)) verdicts.set(id, outcome);
+      for (const [id, outcome] of await resolver.resolve(tx, list, rules, now)) verdicts.set(id, outcome);
     }
 
     const firing = due.filter((d) => verdicts.get(d.id)?.kind === 'fire');
-    const recipients = await this.recipients.load(
+    const recipients = await loadRecipients(
       tx,
       firing.map((d) => d.customerId),
     );
@@ -114,6 +122,10 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     for (const d of due) {
       const verdict = verdicts.get(d.id) ?? { kind: 'postpone' };
       if (verdict.kind === 'postpone') continue;
+      if (verdict.kind === 'wait') {
+        outcomes.push({ id: d.id, status: 'scheduled', channel: null, reason: verdict.reason, dueAt: verdict.until });
+        continue;
+      }
       if (verdict.kind === 'end') {
         outcomes.push({
           id: d.id,
@@ -177,7 +189,7 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     await this.dispatches.recordOutcomes(tx, outcomes);
     await this.outbox.add(tx, messages);
     await this.dispatches.schedule(tx, next, { reschedule: false });
-    return { claimed: due.length, settled: outcomes.length };
+    return { claimed: claimed.length, settled: outcomes.length };
   }
 
   private unsubscribeLink(customerId: string, channel: Channel): string {

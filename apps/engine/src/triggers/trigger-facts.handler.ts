@@ -3,17 +3,30 @@ import { EntityManager } from 'typeorm';
 import { DispatchRepository } from '../dispatch/dispatch.repository';
 import { ProjectionFacts } from '../profiles/projection-facts';
 import { AbandonedCartTrigger } from './abandoned-cart.trigger';
+import { BackInStockTrigger } from './back-in-stock.trigger';
+import { BirthdayTrigger } from './birthday.trigger';
+import { ConsumableReorderTrigger } from './consumable-reorder.trigger';
+import { SleepingCustomerTrigger } from './sleeping-customer.trigger';
 
 /** Lets every event-driven trigger react to what a batch changed, inside the batch's transaction. */
 @Injectable()
 export class TriggerFactsHandler {
   constructor(
     private readonly abandonedCart: AbandonedCartTrigger,
+    private readonly sleepingCustomer: SleepingCustomerTrigger,
+    private readonly backInStock: BackInStockTrigger,
+    private readonly consumableReorder: ConsumableReorderTrigger,
+    private readonly birthday: BirthdayTrigger,
     private readonly dispatches: DispatchRepository,
   ) {}
 
   async handle(tx: EntityManager, facts: ProjectionFacts): Promise<void> {
+    const now = new Date();
     await this.abandonedCart.onFacts(tx, facts);
+    await this.sleepingCustomer.onFacts(tx, facts, now);
+    await this.backInStock.onFacts(tx, facts, now);
+    await this.consumableReorder.onFacts(tx, facts, now);
+    await this.birthday.onFacts(tx, facts, now);
     // Opting out of everything ends every running sequence; a single-channel opt-out is applied when
     // the next step picks its channel, since another channel may still be welcome.
     const optedOut = facts.unsubscribed.filter((u) => u.channel === 'all').map((u) => u.customerId);

@@ -8,6 +8,8 @@ export interface Recipient {
   lastName: string | null;
   locale: string | null;
   timezone: string | null;
+  /** YYYY-MM-DD */
+  birthday: string | null;
   traits: Record<string, unknown>;
   emailConsent: boolean;
   webpushConsent: boolean;
@@ -23,5 +25,15 @@ export function customerTemplateData(recipient: Recipient): Record<string, unkno
     last_name: recipient.lastName,
     locale: recipient.locale,
     timezone: recipient.timezone,
+    birthday: recipient.birthday,
   };
+}
+
+/** Everything a step's templates can use: the trigger's data, the customer, and the unsubscribe link. */
+export function messageData(
+  context: Record<string, unknown>,
+  recipient: Recipient,
+  unsubscribeUrl: string,
+): Record<string, unknown> {
+  return { ...context, customer: customerTemplateData(recipient), unsubscribe_url: unsubscribeUrl };
 }

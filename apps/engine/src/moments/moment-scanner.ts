@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { Rule } from '@beckon/rules';
+import { RuleCache } from '../rules/rule-cache';
+import { BirthdayScan } from './birthday.scan';
+import { scanHorizon } from './horizon';
+import { laterCursor, MomentScan } from './moment-scan';
+import { ReorderScan } from './reorder.scan';
+import { ScanCursorRepository } from './scan-cursor.repository';
+import { SleepScan } from './sleep.scan';
+
+export interface ScanReport {
+  ruleId: string;
+  stream: string;
+  pages: number;
+  scheduled: number;
+}
+
+/**
+ * Time-based evaluation: every SCAN_INTERVAL_MS, each enabled sleeping-customer, birthday and
+ * reorder rule walks its moments from where it stopped to its horizon, a page per transaction. The
+ * cursor is claimed with SKIP LOCKED, so several engines share the walk and never do a page twice at
+ * once; a new or re-enabled rule catches up on the history that existed before it.
+ */
+@Injectable()
+export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MomentScanner.name);
+  private readonly scans: Map<string, MomentScan>;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
+    private readonly rules: RuleCache,
+    private readonly cursors: ScanCursorRepository,
+    private readonly scheduler: SchedulerRegistry,
+    sleep: SleepScan,
+    birthday: BirthdayScan,
+    reorder: ReorderScan,
+  ) {
+    this.scans = new Map<string, MomentScan>([sleep, birthday, reorder].map((scan) => [scan.trigger, scan]));
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduler.addInterval(
+      'moment-scan',
+      setInterval(() => void this.tick(), this.config.SCAN_INTERVAL_MS),
+    );
+    // Catch up at once after a start rather than a whole interval later.
+    void this.tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.scheduler.doesExist('interval', 'moment-scan')) this.scheduler.deleteInterval('moment-scan');
+    await this.running;
+  }
+
+  tick(): Promise<void> {
+    this.running ??= this.scanAll()
+      .then(() => undefined)
+      .catch((error: Error) => this.logger.error(`moment scan failed, will retry: ${error.stack ?? error.message}`))
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  async scanAll(now = new Date()): Promise<ScanReport[]> {
+    await this.rules.refresh();
+    const reports: ScanReport[] = [];
+    for (const rule of (await this.rules.all()).values()) {
+      if (rule.enabled && this.scans.has(rule.trigger)) reports.push(...(await this.scanRule(rule, now)));
+    }
+    return reports;
+  }
+
+  /** Walks one rule's streams up to the horizon of `now`. */
+  async scanRule(rule: Rule, now = new Date()): Promise<ScanReport[]> {
+    const scan = this.scans.get(rule.trigger)!;
+    const horizon = scanHorizon(scan.trigger, now, this.config.SCAN_INTERVAL_MS);
+    const reports: ScanReport[] = [];
+    for (const stream of scan.streams(rule)) {
+      const report = { ruleId: rule.id, stream, pages: 0, scheduled: 0 };
+      let done = false;
+      while (!done && !this.stopped) {
+        done = await this.dataSource.transaction(async (tx) => {
+          const stored = await this.cursors.claim(tx, rule.id, stream);
+          if (stored === null) return true; // another engine is walking this stream right now
+          const page = await scan.page(tx, rule, stream, laterCursor(stored, scan.floor(rule, stream, now)), horizon);
+          await this.cursors.save(tx, rule.id, stream, page.cursor);
+          report.pages += 1;
+          report.scheduled += page.scheduled;
+          return page.done;
+        });
+      }
+      if (report.scheduled > 0) this.logger.log(`rule ${rule.id} ${stream}: scheduled ${report.scheduled} first steps`);
+      reports.push(report);
+    }
+    return reports;
+  }
+}

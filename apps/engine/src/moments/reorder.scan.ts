@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DAY_MS, dispatchKeySql, firstStepDelayMs, occasionPartSql, ReorderParams, Rule } from '@beckon/rules';
+import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage } from './moment-scan';
+
+/**
+ * Reorder clocks in order of when they come due. Clocks whose product said how long it lasts are
+ * walked by runs_out_at (index reorder_clocks_dated), the others by purchase time, to which the
+ * rule's defaultDays apply (index reorder_clocks_undated): two streams, two cursors.
+ */
+@Injectable()
+export class ReorderScan implements MomentScan {
+  readonly trigger = 'consumable_reorder' as const;
+
+  streams(): readonly string[] {
+    return ['dated', 'undated'];
+  }
+
+  /** A reminder only helps before the product runs out; clocks that ran out already are skipped. */
+  floor(rule: Rule, stream: string, now: Date): ScanCursor {
+    const params = rule.params as ReorderParams;
+    const ranOut = stream === 'dated' ? now.getTime() : now.getTime() - params.defaultDays * DAY_MS;
+    return { at: new Date(ranOut), key: '0' };
+  }
+
+  async page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, horizon: Date): Promise<ScanPage> {
+    const params = rule.params as ReorderParams;
+    const column = stream === 'dated' ? 'runs_out_at' : 'ordered_at';
+    const filter = stream === 'dated' ? 'runs_out_at IS NOT NULL' : 'runs_out_at IS NULL';
+    // due = column + offset
+    const supply = stream === 'dated' ? 0 : params.defaultDays * DAY_MS;
+    const offset = supply - params.leadDays * DAY_MS + firstStepDelayMs(rule);
+    const [row]: Array<{ n: number; scheduled: number; at: Date; id: string }> = await tx.query(
+      `WITH page AS (
+         SELECT id, customer_id, product_id, order_id, ${column} AS at FROM reorder_clocks
+         WHERE ${filter} AND (${column}, id) > (COALESCE($1::timestamptz, '-infinity'), $2::bigint) AND ${column} <= $3
+         ORDER BY ${column}, id LIMIT $4
+       ), scheduled AS (
+         INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at)
+         SELECT ${dispatchKeySql('$5::uuid::text', 'customer_id', 'occasion', "'0'")}, $5::uuid, customer_id, occasion, 0,
+                'scheduled', due_at
+         FROM (
+           SELECT customer_id,
+                  'reorder:' || ${occasionPartSql('product_id')} || ':' || ${occasionPartSql('order_id')} AS occasion,
+                  at + $6::bigint * interval '1 millisecond' AS due_at
+           FROM page
+         ) p
+         ON CONFLICT (dispatch_key) DO NOTHING
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM page)::int AS n, (SELECT count(*) FROM scheduled)::int AS scheduled,
+              last.at, last.id
+       FROM (SELECT at, id FROM page ORDER BY at DESC, id DESC LIMIT 1) last`,
+      [
+        cursor.at?.toISOString() ?? null,
+        cursor.key === '' ? '0' : cursor.key,
+        new Date(horizon.getTime() - offset).toISOString(),
+        SCAN_PAGE,
+        rule.id,
+        offset,
+      ],
+    );
+    if (row === undefined) return { cursor, scheduled: 0, done: true };
+    return { cursor: { at: row.at, key: String(row.id) }, scheduled: row.scheduled, done: row.n < SCAN_PAGE };
+  }
+}

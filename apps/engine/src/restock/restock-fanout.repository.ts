@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { dispatchKey, restockOccasion } from '@beckon/rules';
+
+export interface WaitingRequest {
+  requestId: string;
+  customerId: string;
+  productId: string;
+}
+
+export interface FanoutJob {
+  productId: string;
+  cursor: string;
+}
+
+/** Restock fan-outs: one job per product walking its waiting list in request order, a batch at a time. */
+@Injectable()
+export class RestockFanoutRepository {
+  /** A restock (re)starts the product's fan-out from the top of its waiting list. */
+  async start(tx: EntityManager, productIds: readonly string[]): Promise<void> {
+    if (productIds.length === 0) return;
+    await tx.query(
+      `INSERT INTO restock_fanouts (product_id, restocked_at, cursor, status)
+       SELECT id, now(), 0, 'running' FROM unnest($1::text[]) AS p(id) ORDER BY id
+       ON CONFLICT (product_id) DO UPDATE SET
+         restocked_at = now(), cursor = 0, status = 'running', scheduled = 0, updated_at = now()`,
+      [productIds],
+    );
+  }
+
+  /** The running job least recently advanced; SKIP LOCKED lets several engines fan out different products. */
+  async claim(tx: EntityManager): Promise<FanoutJob | null> {
+    const [row]: Array<{ product_id: string; cursor: string }> = await tx.query(
+      `SELECT product_id, cursor FROM restock_fanouts WHERE status = 'running'
+       ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    );
+    return row === undefined ? null : { productId: row.product_id, cursor: String(row.cursor) };
+  }
+
+  async stockOf(tx: EntityManager, productId: string): Promise<number> {
+    const [row]: Array<{ stock: number | null }> = await tx.query(`SELECT stock FROM products WHERE id = $1`, [
+      productId,
+    ]);
+    return row?.stock ?? 0;
+  }
+
+  async waiting(tx: EntityManager, job: FanoutJob, limit: number): Promise<WaitingRequest[]> {
+    const rows: Array<{ id: string; customer_id: string }> = await tx.query(
+      `SELECT id, customer_id FROM stock_requests
+       WHERE product_id = $1 AND status = 'open' AND id > $2::bigint ORDER BY id LIMIT $3`,
+      [job.productId, job.cursor, limit],
+    );
+    return rows.map((row) => ({ requestId: String(row.id), customerId: row.customer_id, productId: job.productId }));
+  }
+
+  async advance(
+    tx: EntityManager,
+    productId: string,
+    update: { cursor?: string; scheduled: number; status: 'running' | 'done' | 'sold_out' },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE restock_fanouts SET cursor = COALESCE($2::bigint, cursor), scheduled = scheduled + $3, status = $4,
+         updated_at = now()
+       WHERE product_id = $1`,
+      [productId, update.cursor ?? null, update.scheduled, update.status],
+    );
+  }
+
+  /**
+   * Schedules the first step for each request and rule, due now plus the step's delay. A step parked
+   * because the product sold out before it went out is woken instead of duplicated.
+   */
+  async scheduleNotifications(
+    tx: EntityManager,
+    requests: readonly WaitingRequest[],
+    rules: ReadonlyArray<{ id: string; firstDelayMs: number }>,
+    now: Date,
+  ): Promise<number> {
+    const rows = rules.flatMap((rule) =>
+      requests.map((request) => {
+        const occasion = restockOccasion(request.productId, request.requestId);
+        return {
+          key: dispatchKey(rule.id, request.customerId, occasion, 0),
+          ruleId: rule.id,
+          customerId: request.customerId,
+          occasion,
+          dueAt: new Date(now.getTime() + rule.firstDelayMs).toISOString(),
+        };
+      }),
+    );
+    if (rows.length === 0) return 0;
+    await tx.query(
+      `INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at)
+       SELECT k, r, c, o, 0, 'scheduled', d
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) AS t(k, r, c, o, d)
+       ON CONFLICT (dispatch_key) DO UPDATE SET due_at = EXCLUDED.due_at, reason = NULL, updated_at = now()
+       WHERE dispatches.status = 'scheduled' AND dispatches.due_at IS NULL`,
+      [
+        rows.map((r) => r.key),
+        rows.map((r) => r.ruleId),
+        rows.map((r) => r.customerId),
+        rows.map((r) => r.occasion),
+        rows.map((r) => r.dueAt),
+      ],
+    );
+    return rows.length;
+  }
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { firstStepDelayMs } from '@beckon/rules';
+import { RuleCache } from '../rules/rule-cache';
+import { RestockFanoutRepository } from './restock-fanout.repository';
+
+/** Requests notified per transaction: large waiting lists go out in steps, never holding a lock for long. */
+export const FANOUT_BATCH = 1000;
+
+type BatchResult = 'idle' | 'advanced';
+
+/**
+ * Fans restocks out to their waiting lists off the consumer's path: ingestion only marks the product
+ * restocked; this worker schedules the notifications a batch at a time, checking the stock before
+ * each batch, so a product that sells out again mid-way stops the rest (they keep waiting).
+ */
+@Injectable()
+export class RestockFanoutWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RestockFanoutWorker.name);
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
+    private readonly fanouts: RestockFanoutRepository,
+    private readonly rules: RuleCache,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.scheduler.addInterval(
+      'restock-fanout',
+      setInterval(() => void this.tick(), this.config.RESTOCK_POLL_MS),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.scheduler.doesExist('interval', 'restock-fanout')) this.scheduler.deleteInterval('restock-fanout');
+    await this.running;
+  }
+
+  tick(): Promise<void> {
+    this.running ??= this.drain()
+      .catch((error: Error) => this.logger.error(`restock fan-out failed, will retry: ${error.stack ?? error.message}`))
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const result = await this.dataSource.transaction((tx) => this.fanOutBatch(tx));
+      if (result === 'idle') return;
+    }
+  }
+
+  private async fanOutBatch(tx: EntityManager): Promise<BatchResult> {
+    const job = await this.fanouts.claim(tx);
+    if (job === null) return 'idle';
+    if ((await this.fanouts.stockOf(tx, job.productId)) <= 0) {
+      await this.fanouts.advance(tx, job.productId, { scheduled: 0, status: 'sold_out' });
+      return 'advanced';
+    }
+    const rules = (await this.rules.enabledFor('back_in_stock')).map((rule) => ({
+      id: rule.id,
+      firstDelayMs: firstStepDelayMs(rule),
+    }));
+    const waiting = rules.length === 0 ? [] : await this.fanouts.waiting(tx, job, FANOUT_BATCH);
+    await this.fanouts.scheduleNotifications(tx, waiting, rules, new Date());
+    await this.fanouts.advance(tx, job.productId, {
+      cursor: waiting.at(-1)?.requestId,
+      scheduled: waiting.length,
+      status: waiting.length < FANOUT_BATCH ? 'done' : 'running',
+    });
+    return 'advanced';
+  }
+}

@@ -1,0 +1,13 @@
+export { customerTemplateData, messageData } from './recipient';
+export type { Recipient } from './recipient';
+export { loadRecipients } from './recipient-loader';
+export { loadCatalog, productTemplateData } from './catalog';
+export type { CatalogProduct, ProductData, ProductLine } from './catalog';
+export { cartTemplateData, loadLatestOpenCart } from './cart-context';
+export type { CartSummary } from './cart-context';
+export { pickRecommendations, RECOMMENDATIONS } from './recommendations';
+export type { PastOrder } from './recommendations';
+export { loadOrderHistories, productIdsIn, sleepTemplateData } from './order-history';
+export { loadReorderClocks, reorderTemplateData } from './reorder-context';
+export type { ReorderClock } from './reorder-context';
+export { birthdayTemplateData } from './birthday-context';
