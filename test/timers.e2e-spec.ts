@@ -38,7 +38,11 @@ describe('durable timers shared by two engine instances', () => {
       await db.query(
         `INSERT INTO rules (name, trigger, enabled, params, steps, priority)
          VALUES ('r', 'abandoned_cart', true, '{"minCartValue":0}', $1, 100) RETURNING id`,
-        [JSON.stringify([{ after: 'PT1H', channels: ['email'], email: { subject: 'Hi {{ customer.first_name }}', text: 't' } }])],
+        [
+          JSON.stringify([
+            { after: 'PT1H', channels: ['email'], email: { subject: 'Hi {{ customer.first_name }}', text: 't' } },
+          ]),
+        ],
       )
     ).rows;
     await db.query(

@@ -15,7 +15,8 @@ export function logLevels(level: BeckonConfig['LOG_LEVEL']): LogLevel[] {
 /** Start-up for a service process: the database exists and is migrated before anything connects. */
 export async function prepareDatabase(config: BeckonConfig): Promise<void> {
   await ensureDatabase(config.DATABASE_URL);
-  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 1));
+  // Two connections: runMigrations holds one for its advisory lock while the migrations run on another.
+  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 2));
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);

@@ -2,10 +2,10 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveryConsumer } from './delivery-consumer';
 
+/** Same shape as the engine's /health. */
 export interface DeliveryHealth {
-  status: 'ok' | 'starting' | 'degraded';
-  kafka: boolean;
-  database: boolean;
+  status: 'ok' | 'unavailable';
+  checks: { postgres: 'up' | 'down'; kafka: 'up' | 'joining' };
 }
 
 /** 200 once the consumer has joined its group and PostgreSQL answers; 503 with the same body before. */
@@ -18,12 +18,12 @@ export class DeliveryHealthController {
 
   @Get()
   async health(): Promise<DeliveryHealth> {
-    const kafka = this.consumer.isReady;
-    const database = await this.dataSource.query('SELECT 1').then(
-      () => true,
-      () => false,
+    const postgres = await this.dataSource.query('SELECT 1').then(
+      () => 'up' as const,
+      () => 'down' as const,
     );
-    if (kafka && database) return { status: 'ok', kafka, database };
-    throw new ServiceUnavailableException({ status: kafka ? 'degraded' : 'starting', kafka, database });
+    const checks: DeliveryHealth['checks'] = { postgres, kafka: this.consumer.isReady ? 'up' : 'joining' };
+    if (checks.postgres === 'up' && checks.kafka === 'up') return { status: 'ok', checks };
+    throw new ServiceUnavailableException({ status: 'unavailable', checks } satisfies DeliveryHealth);
   }
 }

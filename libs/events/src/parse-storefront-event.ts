@@ -74,6 +74,15 @@ function normaliseTraits(raw: Record<string, unknown>): {
  * Pure and synchronous so it can run on every message of a batch cheaply and be unit tested.
  */
 export function parseStorefrontEvent(value: Buffer | string | null | undefined): ParseResult {
+  try {
+    return parse(value);
+  } catch (error) {
+    // A validator bug must park one message on the dead-letter topic, not block its partition.
+    return { ok: false, reason: `validation failed: ${(error as Error).message}` };
+  }
+}
+
+function parse(value: Buffer | string | null | undefined): ParseResult {
   if (value === null || value === undefined || value.length === 0) return { ok: false, reason: 'empty message' };
   const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
   if (size > MAX_EVENT_BYTES)

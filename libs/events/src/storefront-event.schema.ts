@@ -25,13 +25,14 @@ const productRef = <T extends z.ZodRawShape>(shape: T) =>
       path: ['product_id'],
     });
 
-const cartLine = productRef({
+const cartLineShape = {
   name: optionalText,
   price: money.optional(),
   quantity: z.coerce.number().int().min(0).default(1),
   url: optionalText,
   image_url: optionalText,
-});
+  cart_id: id.optional(),
+};
 
 export const trackSchemas = {
   'Product Viewed': productRef({
@@ -41,8 +42,8 @@ export const trackSchemas = {
     image_url: optionalText,
     in_stock: z.boolean().optional(),
   }),
-  'Product Added': z.intersection(cartLine, z.looseObject({ cart_id: id.optional() })),
-  'Product Removed': z.intersection(cartLine, z.looseObject({ cart_id: id.optional() })),
+  'Product Added': productRef(cartLineShape),
+  'Product Removed': productRef(cartLineShape),
   'Cart Viewed': z.looseObject({
     cart_id: id.optional(),
     products: z.array(productSchema).max(500),

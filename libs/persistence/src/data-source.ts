@@ -43,7 +43,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const rows: unknown[] = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rows.length === 0) {
       await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // another process created it first
+        // Another service starting at the same moment may have created it first.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {

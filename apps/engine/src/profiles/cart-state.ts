@@ -75,7 +75,9 @@ export function applyCartChange(cart: CartState, change: CartChange, at: Date): 
     const existing = cart.items.find((item) => lineKey(item) === key);
     const delta = change.kind === 'add' ? change.line.quantity || 1 : -(change.line.quantity || 1);
     const quantity = Math.max(0, (existing?.quantity ?? 0) + delta);
-    const merged = { ...existing, ...toItem(change.line, quantity) };
+    // A remove that names only the product must not wipe the name and price the add brought.
+    const known = Object.fromEntries(Object.entries(toItem(change.line, quantity)).filter(([, v]) => v !== undefined));
+    const merged = { ...existing, ...known, quantity } as CartItem;
     items = cart.items.filter((item) => lineKey(item) !== key);
     if (quantity > 0) items.push(merged);
   }

@@ -1,0 +1,63 @@
+import nodemailer from 'nodemailer';
+import { EmailDispatchMessage } from '@beckon/contracts';
+import { composeMail, messageIdFor, senderDomain } from './mail-message';
+
+const message: EmailDispatchMessage = {
+  dispatchId: '3b241101-e2bb-4255-8caf-4136c566a962',
+  ruleId: 'r',
+  customerId: 'c',
+  step: 1,
+  correlationId: 'x',
+  createdAt: '2025-11-23T08:00:00.000Z',
+  channel: 'email',
+  to: 'alice@example.com',
+  subject: 'Your cart is waiting',
+  html: '<p>Hi</p>',
+  text: 'Hi',
+  unsubscribeUrl: `https://shop.example.com/u/${'t'.repeat(120)}`,
+};
+
+/** The raw message nodemailer would put on the wire, unfolded into header name → value. */
+async function render(mail: ReturnType<typeof composeMail>): Promise<Record<string, string>> {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
+  const info = await transport.sendMail(mail);
+  const raw = (info.message as Buffer).toString('utf8');
+  const head = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
+  const headers: Record<string, string> = {};
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] ??= line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+describe('senderDomain / messageIdFor', () => {
+  it('takes the domain from MAIL_FROM', () => {
+    expect(senderDomain('Beckon Shop <shop@Example.com>')).toBe('example.com');
+    expect(senderDomain('shop@mail.example.org')).toBe('mail.example.org');
+    expect(senderDomain('nobody')).toBe('beckon.invalid');
+  });
+
+  it('derives a stable Message-ID from the dispatch id', () => {
+    expect(messageIdFor(message.dispatchId, 'example.com')).toBe(`<${message.dispatchId}@example.com>`);
+  });
+});
+
+describe('composeMail', () => {
+  it('writes the one-click unsubscribe headers exactly, with dispatch id and Message-ID', async () => {
+    const headers = await render(composeMail(message, 'Beckon Shop <shop@example.com>'));
+    expect(headers['list-unsubscribe']).toBe(`<${message.unsubscribeUrl}>`);
+    expect(headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect(headers['x-beckon-dispatch']).toBe(message.dispatchId);
+    expect(headers['message-id']).toBe(`<${message.dispatchId}@example.com>`);
+    expect(headers['subject']).toBe('Your cart is waiting');
+    expect(headers['from']).toBe('Beckon Shop <shop@example.com>');
+  });
+
+  it('leaves the unsubscribe headers out of transactional mail', async () => {
+    const headers = await render(composeMail({ ...message, unsubscribeUrl: undefined }, 'shop@example.com'));
+    expect(headers['list-unsubscribe']).toBeUndefined();
+    expect(headers['list-unsubscribe-post']).toBeUndefined();
+    expect(headers['x-beckon-dispatch']).toBe(message.dispatchId);
+  });
+});

@@ -1,0 +1,98 @@
+import {
+  buildPushPayload,
+  longestFitting,
+  MAX_PUSH_PAYLOAD_BYTES,
+  PayloadTooLargeError,
+  pushTopic,
+} from './push-payload';
+
+const dispatchId = '3b241101-e2bb-4255-8caf-4136c566a962';
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+describe('buildPushPayload', () => {
+  it('carries title, body, url, icon and dispatch id', () => {
+    const payload = buildPushPayload(
+      { title: 'Hi', body: 'Your cart', url: 'https://shop/c', icon: 'https://shop/i.png' },
+      dispatchId,
+    );
+    expect(JSON.parse(payload)).toEqual({
+      title: 'Hi',
+      body: 'Your cart',
+      url: 'https://shop/c',
+      icon: 'https://shop/i.png',
+      dispatchId,
+    });
+  });
+
+  it('omits absent url and icon', () => {
+    expect(JSON.parse(buildPushPayload({ title: 'Hi', body: 'b' }, dispatchId))).toEqual({
+      title: 'Hi',
+      body: 'b',
+      dispatchId,
+    });
+  });
+
+  it('shortens a long body to fit, ending with an ellipsis', () => {
+    const body = 'word '.repeat(2_000);
+    const payload = buildPushPayload({ title: 'Hi', body, url: 'https://shop/c' }, dispatchId);
+    expect(bytes(payload)).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
+    expect(bytes(payload)).toBeGreaterThan(MAX_PUSH_PAYLOAD_BYTES - 10);
+    const parsed = JSON.parse(payload);
+    expect(parsed.body.endsWith('…')).toBe(true);
+    expect(body.startsWith(parsed.body.slice(0, -1))).toBe(true);
+    expect(parsed).toMatchObject({ title: 'Hi', url: 'https://shop/c', dispatchId });
+  });
+
+  it('counts bytes, not characters, and never splits a code point', () => {
+    const body = '🛒é"'.repeat(1_000); // 4 + 2 bytes, and a quote JSON escapes
+    const payload = buildPushPayload({ title: 'Hi', body }, dispatchId, 500);
+    expect(bytes(payload)).toBeLessThanOrEqual(500);
+    const { body: shortened } = JSON.parse(payload) as { body: string };
+    expect(shortened).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no lone high surrogate
+    expect(body.startsWith(shortened.slice(0, -1))).toBe(true);
+  });
+
+  it('shortens the title when the body alone cannot make room', () => {
+    const payload = buildPushPayload({ title: 'T'.repeat(1_000), body: 'B'.repeat(1_000) }, dispatchId, 300);
+    const parsed = JSON.parse(payload);
+    expect(bytes(payload)).toBeLessThanOrEqual(300);
+    expect(parsed.body).toBe('');
+    expect(parsed.title).toMatch(/^T+…$/);
+  });
+
+  it('gives up when even an empty title and body do not fit', () => {
+    expect(() =>
+      buildPushPayload({ title: 'x', body: 'y', url: `https://shop/${'u'.repeat(500)}` }, dispatchId, 300),
+    ).toThrow(PayloadTooLargeError);
+  });
+});
+
+describe('longestFitting', () => {
+  it('finds the longest prefix that fits', () => {
+    expect(longestFitting('abcdef', (s) => s.length <= 4)).toBe('abc…');
+    expect(longestFitting('abcdef', (s) => s.length <= 1)).toBe('');
+    expect(longestFitting('abcdef', () => false)).toBeUndefined();
+    expect(longestFitting('ab   cdef', (s) => s.length <= 6)).toBe('ab…');
+  });
+});
+
+describe('pushTopic', () => {
+  it('passes a header-safe topic through', () => {
+    expect(pushTopic('cart-123_A')).toBe('cart-123_A');
+    expect(pushTopic('a'.repeat(32))).toBe('a'.repeat(32));
+  });
+
+  it('hashes other topics to 32 URL-safe base64 characters, stably', () => {
+    const long = 'abandoned_cart:customer-42:cart-99:step';
+    const hashed = pushTopic(long)!;
+    expect(hashed).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(pushTopic(long)).toBe(hashed);
+    expect(pushTopic('rule 1/cart 2')).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(pushTopic('a'.repeat(33))).not.toBe(pushTopic('a'.repeat(34)));
+  });
+
+  it('sends no topic for an empty one', () => {
+    expect(pushTopic('')).toBeUndefined();
+    expect(pushTopic(undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,123 @@
+import { ConfigError, HHMM_PATTERN, isValidTimezone, loadConfig, requireConfig } from './beckon-config';
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the contract defaults (§2) to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/beckon');
+    expect(config.PORT).toBe(3000);
+    expect(config.PUBLIC_BASE_URL).toBe('http://127.0.0.1:3000');
+    expect(config.KAFKA_EVENTS_TOPIC).toBe('storefront.events');
+    expect(config.API_KEYS).toEqual([]);
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.MAIL_FROM).toBeUndefined();
+    expect(config.VAPID_PUBLIC_KEY).toBeUndefined();
+    expect(config.VAPID_PRIVATE_KEY).toBeUndefined();
+    expect(config.VAPID_SUBJECT).toBeUndefined();
+    expect(config.UNSUBSCRIBE_SECRET).toBeUndefined();
+  });
+
+  it('does not read process.env when given an environment', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '4444';
+    try {
+      expect(loadConfig({}).PORT).toBe(3000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  it('splits KAFKA_BROKERS on commas, trimming and dropping empty parts', () => {
+    expect(loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9093 ,,k3:9094,' }).KAFKA_BROKERS).toEqual([
+      'k1:9092',
+      'k2:9093',
+      'k3:9094',
+    ]);
+  });
+
+  it('parses API_KEYS as role:key pairs', () => {
+    expect(loadConfig({ API_KEYS: 'marketer:abc,ops:def' }).API_KEYS).toEqual([
+      { role: 'marketer', key: 'abc' },
+      { role: 'ops', key: 'def' },
+    ]);
+  });
+
+  it('keeps colons inside a key and tolerates spaces around entries', () => {
+    expect(loadConfig({ API_KEYS: ' ops:a:b:c , marketer:x ' }).API_KEYS).toEqual([
+      { role: 'ops', key: 'a:b:c' },
+      { role: 'marketer', key: 'x' },
+    ]);
+  });
+
+  it.each(['admin:abc', 'marketer:', 'abc', 'marketer:abc,root:def'])(
+    'refuses API_KEYS=%j with a ConfigError naming API_KEYS',
+    (value) => {
+      const error = errorOf(() => loadConfig({ API_KEYS: value }));
+      expect(error.message).toContain('API_KEYS');
+      expect(error.message).toMatch(/role marketer or ops/);
+    },
+  );
+
+  it('coerces numeric variables from strings and refuses bad ones by name', () => {
+    expect(loadConfig({ PORT: '8080', DATABASE_POOL_SIZE: '20' })).toMatchObject({
+      PORT: 8080,
+      DATABASE_POOL_SIZE: 20,
+    });
+    expect(errorOf(() => loadConfig({ PORT: 'eighty' })).message).toContain('PORT');
+    expect(errorOf(() => loadConfig({ PORT: '70000' })).message).toContain('PORT');
+  });
+
+  it('refuses a DATABASE_URL or PUBLIC_BASE_URL that is not a URL', () => {
+    expect(errorOf(() => loadConfig({ DATABASE_URL: 'localhost' })).message).toContain('DATABASE_URL');
+    expect(errorOf(() => loadConfig({ PUBLIC_BASE_URL: 'shop' })).message).toContain('PUBLIC_BASE_URL');
+  });
+
+  it('lists every bad variable in one error', () => {
+    const message = errorOf(() => loadConfig({ PORT: 'x', API_KEYS: 'boss:1', LOG_LEVEL: 'loud' })).message;
+    expect(message).toMatch(/^Invalid configuration:/);
+    expect(message).toContain('PORT');
+    expect(message).toContain('API_KEYS');
+    expect(message).toContain('LOG_LEVEL');
+  });
+
+  it('ignores unknown variables', () => {
+    expect(() => loadConfig({ HOME: '/root', SOMETHING_ELSE: '1' })).not.toThrow();
+  });
+});
+
+describe('requireConfig', () => {
+  it('passes when the variables are set', () => {
+    const config = loadConfig({ SMTP_URL: 'smtp://127.0.0.1:1025', MAIL_FROM: 'shop@example.com' });
+    expect(() => requireConfig(config, ['SMTP_URL', 'MAIL_FROM'], 'email')).not.toThrow();
+  });
+
+  it('names the service and every missing or empty variable', () => {
+    const config = loadConfig({ SMTP_URL: '' });
+    const error = errorOf(() => requireConfig(config, ['SMTP_URL', 'MAIL_FROM'], 'email'));
+    expect(error.message).toBe('email needs SMTP_URL, MAIL_FROM to be set');
+  });
+});
+
+describe('isValidTimezone and HHMM_PATTERN', () => {
+  it('tells IANA zones from made-up ones', () => {
+    expect(isValidTimezone('Europe/Paris')).toBe(true);
+    expect(isValidTimezone('UTC')).toBe(true);
+    expect(isValidTimezone('Mars/Olympus')).toBe(false);
+  });
+
+  it('matches 24-hour HH:MM only', () => {
+    expect(['00:00', '09:30', '23:59'].every((v) => HHMM_PATTERN.test(v))).toBe(true);
+    expect(['24:00', '9:30', '12:60', '12:00:00'].some((v) => HHMM_PATTERN.test(v))).toBe(false);
+  });
+});

@@ -1,0 +1,273 @@
+import { isTrack, MAX_EVENT_BYTES, ParseResult, parseStorefrontEvent, StorefrontEvent } from './parse-storefront-event';
+
+const envelope = (over: Record<string, unknown> = {}) => ({
+  messageId: 'm-1',
+  timestamp: '2025-05-01T12:00:00.000Z',
+  userId: 'u-1',
+  ...over,
+});
+const identify = (traits: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: 'identify', ...envelope(over), traits });
+const track = (event: string, properties: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: 'track', ...envelope(over), event, properties });
+
+function eventOf(result: ParseResult): StorefrontEvent {
+  if (!result.ok) throw new Error(`expected a valid event, refused: ${result.reason}`);
+  return result.event;
+}
+
+function reasonOf(result: ParseResult): string {
+  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.event)}`);
+  return result.reason;
+}
+
+const subscription = {
+  endpoint: 'https://push.example.com/send/abc',
+  keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA', auth: 'tBHItJI5svbpez7K' },
+};
+
+describe('parseStorefrontEvent: identify', () => {
+  it('folds camelCase traits into snake_case and keeps the envelope', () => {
+    const event = eventOf(
+      parseStorefrontEvent(
+        identify(
+          { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', plan: 'gold' },
+          { anonymousId: 'a-9', context: { timezone: 'Europe/Paris', locale: 'fr-FR' } },
+        ),
+      ),
+    );
+    expect(event).toEqual({
+      type: 'identify',
+      messageId: 'm-1',
+      timestamp: new Date('2025-05-01T12:00:00.000Z'),
+      userId: 'u-1',
+      anonymousId: 'a-9',
+      timezone: 'Europe/Paris',
+      locale: 'fr-FR',
+      traits: { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' },
+      extraTraits: { plan: 'gold' },
+    });
+  });
+
+  it('lets the snake_case trait win over its camelCase twin, whichever comes first', () => {
+    const first = eventOf(parseStorefrontEvent(identify({ first_name: 'Snake', firstName: 'Camel' })));
+    const second = eventOf(parseStorefrontEvent(identify({ firstName: 'Camel', first_name: 'Snake' })));
+    expect(first.type === 'identify' && first.traits.first_name).toBe('Snake');
+    expect(second.type === 'identify' && second.traits.first_name).toBe('Snake');
+  });
+
+  it('accepts a Buffer value', () => {
+    expect(eventOf(parseStorefrontEvent(Buffer.from(identify({ email: 'a@b.co' })))).type).toBe('identify');
+  });
+
+  it('refuses an invalid email trait, naming traits.email', () => {
+    expect(reasonOf(parseStorefrontEvent(identify({ email: 'not-an-email' })))).toMatch(/^traits\.email: /);
+  });
+
+  it('refuses a birthday that is not YYYY-MM-DD and an unknown trait time zone', () => {
+    expect(reasonOf(parseStorefrontEvent(identify({ birthday: '03/04/1990' })))).toMatch(/^traits\.birthday: /);
+    expect(reasonOf(parseStorefrontEvent(identify({ timeZone: 'Mars/Olympus' })))).toBe(
+      'traits.timezone: unknown IANA time zone "Mars/Olympus"',
+    );
+  });
+
+  it('refuses an identify without userId or anonymousId', () => {
+    expect(reasonOf(parseStorefrontEvent(identify({}, { userId: null })))).toBe('userId or anonymousId is required');
+  });
+
+  it('coerces a numeric userId to a string', () => {
+    expect(eventOf(parseStorefrontEvent(identify({}, { userId: 42 }))).userId).toBe('42');
+  });
+});
+
+describe('parseStorefrontEvent: envelope', () => {
+  it.each(['messageId', 'timestamp'])('refuses an event without %s, naming it', (field) => {
+    const raw = JSON.parse(identify({})) as Record<string, unknown>;
+    delete raw[field];
+    expect(reasonOf(parseStorefrontEvent(JSON.stringify(raw)))).toMatch(new RegExp(`^${field}: `));
+  });
+
+  it('refuses a timestamp that is not ISO 8601', () => {
+    expect(reasonOf(parseStorefrontEvent(identify({}, { timestamp: 'yesterday' })))).toMatch(/^timestamp: /);
+  });
+
+  it('accepts a timestamp with an offset and keeps the instant', () => {
+    const event = eventOf(parseStorefrontEvent(identify({}, { timestamp: '2025-05-01T14:00:00+02:00' })));
+    expect(event.timestamp.toISOString()).toBe('2025-05-01T12:00:00.000Z');
+  });
+
+  it('refuses something that is not JSON', () => {
+    expect(reasonOf(parseStorefrontEvent('{"type": "identify"'))).toMatch(/^not JSON: /);
+  });
+
+  it.each([null, undefined, '', Buffer.alloc(0)])('refuses the empty message %p', (value) => {
+    expect(reasonOf(parseStorefrontEvent(value))).toBe('empty message');
+  });
+
+  it('refuses an unknown type', () => {
+    expect(parseStorefrontEvent(JSON.stringify({ ...envelope(), type: 'page' })).ok).toBe(false);
+  });
+
+  it('refuses a message over 1 MB, counting bytes rather than characters', () => {
+    const padding = 'é'.repeat(MAX_EVENT_BYTES / 2); // each é is two bytes in UTF-8
+    const value = identify({ note: padding });
+    expect(value.length).toBeLessThan(MAX_EVENT_BYTES);
+    expect(reasonOf(parseStorefrontEvent(value))).toMatch(/over the 1 MB limit/);
+    expect(reasonOf(parseStorefrontEvent(Buffer.from(value)))).toMatch(/over the 1 MB limit/);
+  });
+
+  it('accepts a message just under the limit', () => {
+    const skeleton = identify({ note: '' });
+    const value = identify({ note: 'x'.repeat(MAX_EVENT_BYTES - skeleton.length) });
+    expect(Buffer.byteLength(value)).toBe(MAX_EVENT_BYTES);
+    expect(parseStorefrontEvent(value).ok).toBe(true);
+  });
+
+  it('refuses an unknown context.timezone', () => {
+    expect(reasonOf(parseStorefrontEvent(identify({}, { context: { timezone: 'Europe/Atlantis' } })))).toBe(
+      'context.timezone: unknown IANA time zone "Europe/Atlantis"',
+    );
+  });
+});
+
+describe('parseStorefrontEvent: track', () => {
+  it('refuses a customer event without userId or anonymousId', () => {
+    expect(reasonOf(parseStorefrontEvent(track('Product Added', { product_id: 'p1' }, { userId: undefined })))).toBe(
+      'userId or anonymousId is required',
+    );
+  });
+
+  it('accepts Inventory Updated without any customer id, since it is about the catalog', () => {
+    const event = eventOf(
+      parseStorefrontEvent(track('Inventory Updated', { product_id: 7, quantity: '3' }, { userId: undefined })),
+    );
+    expect(event.userId).toBeNull();
+    expect(event.anonymousId).toBeNull();
+    expect(isTrack(event, 'Inventory Updated') && event.properties).toMatchObject({ product_id: '7', quantity: 3 });
+  });
+
+  it('keeps an unknown track event with its raw properties', () => {
+    const properties = { coupon: 'SPRING', nested: { a: [1, 2] }, Amount: '12' };
+    const event = eventOf(
+      parseStorefrontEvent(track('Coupon Applied', properties, { userId: undefined, anonymousId: 'a1' })),
+    );
+    expect(event).toMatchObject({
+      type: 'track',
+      event: 'Coupon Applied',
+      properties,
+      anonymousId: 'a1',
+      userId: null,
+    });
+  });
+
+  it('defaults missing properties to an empty object', () => {
+    const raw = JSON.parse(track('Coupon Applied', {})) as Record<string, unknown>;
+    delete raw.properties;
+    const event = eventOf(parseStorefrontEvent(JSON.stringify(raw)));
+    expect(event.type === 'track' && event.properties).toEqual({});
+  });
+
+  it('validates a cart line and defaults its quantity to one', () => {
+    const event = eventOf(
+      parseStorefrontEvent(track('Product Added', { cart_id: 'c-1', product_id: 'p1', price: 9.9, name: 'Mug' })),
+    );
+    expect(isTrack(event, 'Product Added') && event.properties).toEqual({
+      cart_id: 'c-1',
+      product_id: 'p1',
+      price: 9.9,
+      name: 'Mug',
+      quantity: 1,
+    });
+  });
+
+  it('coerces numeric ids and string prices in a cart snapshot', () => {
+    const event = eventOf(
+      parseStorefrontEvent(
+        track('Cart Viewed', {
+          cart_id: 12,
+          products: [{ product_id: 7, price: '9.90', quantity: '2', colour: 'red' }],
+        }),
+      ),
+    );
+    expect(isTrack(event, 'Cart Viewed') && event.properties).toEqual({
+      cart_id: '12',
+      products: [{ product_id: '7', price: 9.9, quantity: 2, colour: 'red' }],
+    });
+  });
+
+  it('refuses a negative quantity in a cart snapshot', () => {
+    expect(
+      reasonOf(parseStorefrontEvent(track('Cart Viewed', { products: [{ product_id: 'p1', quantity: -1 }] }))),
+    ).toMatch(/^Cart Viewed: properties\.products\.0\.quantity: /);
+  });
+
+  it('refuses a cart line with neither product_id nor sku', () => {
+    expect(reasonOf(parseStorefrontEvent(track('Product Added', { name: 'Mug' })))).toMatch(
+      /^Product Added: properties\.product_id: product_id or sku is required/,
+    );
+  });
+
+  it('refuses Order Completed without order_id, naming properties.order_id', () => {
+    expect(reasonOf(parseStorefrontEvent(track('Order Completed', { total: 10 })))).toMatch(
+      /^Order Completed: properties\.order_id: /,
+    );
+  });
+
+  it('accepts Order Completed with a numeric order_id and defaults products to none', () => {
+    const event = eventOf(parseStorefrontEvent(track('Order Completed', { order_id: 1001, revenue: '20.5' })));
+    expect(isTrack(event, 'Order Completed') && event.properties).toMatchObject({
+      order_id: '1001',
+      revenue: 20.5,
+      products: [],
+    });
+  });
+
+  it('accepts a push subscription on an https endpoint', () => {
+    const event = eventOf(parseStorefrontEvent(track('Push Subscription Created', subscription)));
+    expect(isTrack(event, 'Push Subscription Created') && event.properties.endpoint).toBe(subscription.endpoint);
+  });
+
+  it('refuses a push subscription on an http endpoint', () => {
+    const insecure = { ...subscription, endpoint: 'http://push.example.com/send/abc' };
+    expect(reasonOf(parseStorefrontEvent(track('Push Subscription Created', insecure)))).toMatch(
+      /^Push Subscription Created: properties\.endpoint: /,
+    );
+  });
+
+  it('refuses a push subscription without keys', () => {
+    expect(
+      reasonOf(parseStorefrontEvent(track('Push Subscription Created', { endpoint: subscription.endpoint }))),
+    ).toMatch(/properties\.keys/);
+  });
+
+  it('defaults Unsubscribed to all channels and refuses an unknown channel', () => {
+    const event = eventOf(parseStorefrontEvent(track('Unsubscribed', {})));
+    expect(isTrack(event, 'Unsubscribed') && event.properties.channel).toBe('all');
+    expect(reasonOf(parseStorefrontEvent(track('Unsubscribed', { channel: 'sms' })))).toMatch(
+      /^Unsubscribed: properties\.channel: /,
+    );
+  });
+
+  it('refuses an empty event name', () => {
+    expect(reasonOf(parseStorefrontEvent(track('', {})))).toMatch(/^event: /);
+  });
+});
+
+describe('isTrack', () => {
+  it('matches only a track event of that name', () => {
+    const added = eventOf(parseStorefrontEvent(track('Product Added', { product_id: 'p1' })));
+    const person = eventOf(parseStorefrontEvent(identify({})));
+    expect(isTrack(added, 'Product Added')).toBe(true);
+    expect(isTrack(added, 'Product Removed')).toBe(false);
+    expect(isTrack(person, 'Product Added')).toBe(false);
+  });
+});
+
+describe('parseStorefrontEvent: coercion in cart lines', () => {
+  it('accepts numeric ids and numeric strings in Product Added, as Segment allows', () => {
+    const event = eventOf(
+      parseStorefrontEvent(track('Product Added', { product_id: 7, cart_id: 12, price: '9.90', quantity: '2' })),
+    );
+    expect(event).toMatchObject({ properties: { product_id: '7', cart_id: '12', price: 9.9, quantity: 2 } });
+  });
+});
