@@ -1,7 +1,7 @@
 import { EmailDispatchMessage, WebPushDispatchMessage } from '@beckon/contracts';
 import { Channel, Rule, validateRule } from '@beckon/rules';
 import { ComposeInput, Composition, composeDispatch } from './compose-dispatch';
-import { Recipient } from './recipient';
+import { Recipient } from '@beckon/template-context';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
 const subscription = {
@@ -37,6 +37,7 @@ const known = (over: Partial<Recipient> = {}): Recipient => ({
   lastName: 'Lovelace',
   locale: 'en-GB',
   timezone: 'Europe/London',
+  birthday: null,
   traits: { vip: true, first_name: 'ignored-by-column' },
   emailConsent: true,
   webpushConsent: true,

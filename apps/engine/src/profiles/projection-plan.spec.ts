@@ -229,7 +229,7 @@ describe('planProjection', () => {
     ]);
   });
 
-  it('skips catalog events, which have no owner', () => {
+  it('projects catalog events into the catalog only: they have no owner', () => {
     const plan = planProjection([track({}, 'Inventory Updated', { product_id: 'p1', quantity: 4 }, 1)], new Map());
     expect(plan).toEqual({
       customers: [],
@@ -238,6 +238,10 @@ describe('planProjection', () => {
       subscriptions: [],
       removedEndpoints: [],
       optOuts: [],
+      catalog: new Map([['p1', { id: 'p1' }]]),
+      stockUpdates: new Map([['p1', [4]]]),
+      stockRequests: [],
+      birthdayChanges: [],
     });
   });
 
