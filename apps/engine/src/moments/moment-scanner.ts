@@ -71,7 +71,7 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async scanAll(now = new Date()): Promise<ScanReport[]> {
-    await this.rules.refresh();
+    await this.rules.refreshIfChanged();
     const reports: ScanReport[] = [];
     for (const rule of (await this.rules.all()).values()) {
       if (rule.enabled && this.scans.has(rule.trigger)) reports.push(...(await this.scanRule(rule, now)));

@@ -15,14 +15,21 @@ interface RuleRow {
   updated_at: Date;
 }
 
+/** Changes whenever a rule is created, changed or (soft-)deleted: the API stamps updated_at on every write. */
+const VERSION_SQL = `SELECT count(*)::int AS n, max(updated_at) AS at FROM rules`;
+const versionOf = (row: { n: number; at: Date | null }): string => `${row.n}:${row.at?.toISOString() ?? ''}`;
+
 /**
  * Rules change rarely and are read on every batch, so the engine keeps them in memory and refreshes
- * them every few hundred milliseconds; the API writes them in another process.
+ * them every few hundred milliseconds; the API writes them in another process. Work that must see
+ * every rule committed before it started (an ingestion batch, a batch of due steps) first asks
+ * refreshIfChanged, one tiny query.
  */
 @Injectable()
 export class RuleCache {
   private rules = new Map<string, Rule>();
   private loadedAt = 0;
+  private version = '';
   private loading: Promise<void> | null = null;
   static readonly TTL_MS = 500;
 
@@ -41,6 +48,13 @@ export class RuleCache {
       .sort((a, b) => b.priority - a.priority);
   }
 
+  async refreshIfChanged(): Promise<void> {
+    const [row] = await this.dataSource.query(VERSION_SQL);
+    const current = versionOf(row);
+    // A load already under way may have read the rules just before the change: then load once more.
+    for (let attempt = 0; attempt < 2 && this.version !== current; attempt++) await this.refresh();
+  }
+
   refresh(): Promise<void> {
     this.loading ??= this.load().finally(() => {
       this.loading = null;
@@ -49,6 +63,7 @@ export class RuleCache {
   }
 
   private async load(): Promise<void> {
+    const [version] = await this.dataSource.query(VERSION_SQL);
     const rows: RuleRow[] = await this.dataSource.query(
       `SELECT id, name, trigger, enabled, params, steps, priority, created_at, updated_at FROM rules WHERE deleted_at IS NULL`,
     );
@@ -69,5 +84,6 @@ export class RuleCache {
       ]),
     );
     this.loadedAt = Date.now();
+    this.version = versionOf(version);
   }
 }

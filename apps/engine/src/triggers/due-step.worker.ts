@@ -79,6 +79,8 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     const now = new Date();
     const claimed = await this.dispatches.claimDue(tx, CLAIM, now);
     if (claimed.length === 0) return { claimed: 0, settled: 0 };
+    // A rule disabled a moment ago stops its steps now, not half a second later.
+    await this.rules.refreshIfChanged();
     const rules = await this.rules.all();
     const due = inFiringOrder(claimed, rules);
     // A customer an ingestion batch is writing right now is looked at again on the next tick, so a

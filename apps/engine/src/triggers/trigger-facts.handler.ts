@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DispatchRepository } from '../dispatch/dispatch.repository';
 import { ProjectionFacts } from '../profiles/projection-facts';
+import { RuleCache } from '../rules/rule-cache';
 import { AbandonedCartTrigger } from './abandoned-cart.trigger';
 import { BackInStockTrigger } from './back-in-stock.trigger';
 import { BirthdayTrigger } from './birthday.trigger';
@@ -18,10 +19,13 @@ export class TriggerFactsHandler {
     private readonly consumableReorder: ConsumableReorderTrigger,
     private readonly birthday: BirthdayTrigger,
     private readonly dispatches: DispatchRepository,
+    private readonly rules: RuleCache,
   ) {}
 
   async handle(tx: EntityManager, facts: ProjectionFacts): Promise<void> {
     const now = new Date();
+    // A rule created just before these events were sent applies to them.
+    await this.rules.refreshIfChanged();
     await this.abandonedCart.onFacts(tx, facts);
     await this.sleepingCustomer.onFacts(tx, facts, now);
     await this.backInStock.onFacts(tx, facts, now);
