@@ -106,6 +106,16 @@ export class DispatchRepository {
     );
   }
 
+  /** Ends pending steps by their dispatch key. */
+  async endSteps(tx: EntityManager, keys: readonly string[], reason: string): Promise<void> {
+    if (keys.length === 0) return;
+    await tx.query(
+      `UPDATE dispatches SET status = 'suppressed', reason = $2, due_at = NULL, updated_at = now()
+       WHERE dispatch_key = ANY($1::text[]) AND status IN ${PENDING}`,
+      [keys, reason],
+    );
+  }
+
   /** Ends every running sequence of these customers whose occasion starts with the prefix ('' for all). */
   async endCustomerSequences(
     tx: EntityManager,

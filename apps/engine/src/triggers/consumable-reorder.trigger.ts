@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import {
+  dispatchKey,
   firstStepDelayMs,
   parseReorderOccasion,
   ReorderParams,
@@ -11,6 +12,7 @@ import {
   reorderStepDueAt,
   reorderVerdict,
   Rule,
+  supplyDays,
 } from '@beckon/rules';
 import { loadCatalog, loadReorderClocks, ReorderClock, reorderTemplateData } from '@beckon/template-context';
 import { DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
@@ -68,44 +70,53 @@ export class ConsumableReorderTrigger implements OccasionResolver {
   }
 
   /**
-   * Products bought together usually run out together: first steps of one rule and customer that come
-   * due in the same batch go out as one reminder listing every product, and the others end `combined`.
+   * Products bought together usually run out together: a reminder lists every product of the same
+   * order that runs out on the same day, and the first step that goes out ends its siblings' first
+   * steps as `combined`, so the customer gets one reminder, not one per product.
    */
   async resolve(
     tx: EntityManager,
     due: readonly DueDispatch[],
-    _rules: ReadonlyMap<string, Rule>,
+    rules: ReadonlyMap<string, Rule>,
   ): Promise<Map<string, OccasionOutcome>> {
     const clocks = await loadReorderClocks(
       tx,
       due.map((d) => d.customerId),
     );
+    const catalog = await loadCatalog(
+      tx,
+      [...clocks.values()].flatMap((list) => list.map((c) => c.productId)),
+    );
+    const byKey = new Map(due.map((d) => [dispatchKey(d.ruleId, d.customerId, d.occasion, d.step), d]));
     const outcomes = new Map<string, OccasionOutcome>();
-    const firing = new Map<string, { lead: DueDispatch; clocks: ReorderClock[] }>();
+    const combined: string[] = [];
     for (const d of due) {
+      if (outcomes.has(d.id)) continue; // combined into an earlier reminder of this batch
       const episode = parseReorderOccasion(d.occasion);
-      const clock = clocks.get(d.customerId)?.find((c) => c.productId === episode?.productId);
-      const verdict =
-        episode === null ? reorderVerdict(null, '') : reorderVerdict(clock?.orderId ?? null, episode.orderId);
+      const own = clocks.get(d.customerId) ?? [];
+      const clock = own.find((c) => c.productId === episode?.productId);
+      const verdict = reorderVerdict(clock?.orderId ?? null, episode?.orderId ?? '');
       if (!verdict.remind) {
         outcomes.set(d.id, { kind: 'end', reason: verdict.reason });
         continue;
       }
-      const group = d.step === 0 ? `${d.ruleId}|${d.customerId}` : d.id;
-      const joined = firing.get(group);
-      if (joined === undefined) firing.set(group, { lead: d, clocks: [clock!] });
-      else {
-        joined.clocks.push(clock!);
-        outcomes.set(d.id, { kind: 'end', reason: 'combined' });
+      const params = rules.get(d.ruleId)!.params as ReorderParams;
+      const days = (c: ReorderClock) => supplyDays(c.supplyDays, params);
+      const together = own.filter((c) => c.orderId === clock!.orderId && days(c) === days(clock!));
+      outcomes.set(d.id, {
+        kind: 'fire',
+        context: reorderTemplateData([clock!, ...together.filter((c) => c !== clock)], catalog),
+      });
+      if (d.step > 0) continue;
+      for (const sibling of together) {
+        if (sibling === clock) continue;
+        const key = dispatchKey(d.ruleId, d.customerId, reorderOccasion(sibling.productId, sibling.orderId), 0);
+        const inBatch = byKey.get(key);
+        if (inBatch !== undefined) outcomes.set(inBatch.id, { kind: 'end', reason: 'combined' });
+        else combined.push(key);
       }
     }
-    const catalog = await loadCatalog(
-      tx,
-      [...firing.values()].flatMap((f) => f.clocks.map((c) => c.productId)),
-    );
-    for (const { lead, clocks: group } of firing.values()) {
-      outcomes.set(lead.id, { kind: 'fire', context: reorderTemplateData(group, catalog) });
-    }
+    await this.dispatches.endSteps(tx, combined, 'combined');
     return outcomes;
   }
 }
