@@ -19,6 +19,15 @@ export const track = (who: Who, event: string, properties: Record<string, unknow
   properties,
 });
 
+/** Catalog events (Inventory Updated) belong to no customer; they are keyed by product_id. */
+export const catalogTrack = (event: string, properties: Record<string, unknown>, at = new Date()) => ({
+  type: 'track',
+  messageId: randomUUID(),
+  timestamp: at.toISOString(),
+  event,
+  properties,
+});
+
 export const product = (id: string, price: number, extra: Record<string, unknown> = {}) => ({
   product_id: id,
   sku: `SKU-${id}`,

@@ -53,11 +53,14 @@ export class RestockFanoutWorker implements OnApplicationBootstrap, OnApplicatio
     return this.running;
   }
 
+  /** One batch of one product's waiting list, in its own transaction. */
+  fanOutOnce(): Promise<BatchResult> {
+    return this.dataSource.transaction((tx) => this.fanOutBatch(tx));
+  }
+
   private async drain(): Promise<void> {
-    while (!this.stopped) {
-      const result = await this.dataSource.transaction((tx) => this.fanOutBatch(tx));
-      if (result === 'idle') return;
-    }
+    let result: BatchResult = 'advanced';
+    while (!this.stopped && result !== 'idle') result = await this.fanOutOnce();
   }
 
   private async fanOutBatch(tx: EntityManager): Promise<BatchResult> {
