@@ -1,4 +1,4 @@
-export { customerTemplateData, messageData } from './recipient';
+export { customerTemplateData, messageData, reachOf } from './recipient';
 export type { Recipient } from './recipient';
 export { loadRecipients } from './recipient-loader';
 export { loadCatalog, productTemplateData } from './catalog';
@@ -8,6 +8,8 @@ export type { CartSummary } from './cart-context';
 export { pickRecommendations, RECOMMENDATIONS } from './recommendations';
 export type { PastOrder } from './recommendations';
 export { loadOrderHistories, productIdsIn, sleepTemplateData } from './order-history';
-export { loadReorderClocks, reorderTemplateData } from './reorder-context';
+export { loadReorderClocks, reorderTemplateData, runningOutTogether } from './reorder-context';
 export type { ReorderClock } from './reorder-context';
 export { birthdayTemplateData } from './birthday-context';
+export { previewContext } from './preview-context';
+export type { PreviewOptions } from './preview-context';

@@ -1,4 +1,5 @@
 import { PushSubscriptionKeys } from '@beckon/contracts';
+import { Channel, ChannelReach } from '@beckon/rules';
 
 /** What the engine knows about where and whether a customer may be reached. */
 export interface Recipient {
@@ -36,4 +37,12 @@ export function messageData(
   unsubscribeUrl: string,
 ): Record<string, unknown> {
   return { ...context, customer: customerTemplateData(recipient), unsubscribe_url: unsubscribeUrl };
+}
+
+/** Whether each channel can reach the customer at all, and whether they let it. */
+export function reachOf(recipient: Recipient): Record<Channel, ChannelReach> {
+  return {
+    email: { reachable: recipient.email !== null, consented: recipient.emailConsent },
+    webpush: { reachable: recipient.subscriptions.length > 0, consented: recipient.webpushConsent },
+  };
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { ReorderParams, supplyDays } from '@beckon/rules';
 import { CatalogProduct, ProductLine, productTemplateData } from './catalog';
 
 /** The latest purchase of one product by one customer. */
@@ -55,4 +56,20 @@ export function reorderTemplateData(
     product: products[0] ?? null,
     order: first === undefined ? null : { id: first.orderId, placed_at: first.orderedAt.toISOString() },
   };
+}
+
+/**
+ * The products a reminder about `clock` lists: it and every other product of the same order that
+ * lasts as long, so runs out the same day. `clock` comes first.
+ */
+export function runningOutTogether(
+  clock: ReorderClock,
+  customerClocks: readonly ReorderClock[],
+  params: ReorderParams,
+): ReorderClock[] {
+  const days = (c: ReorderClock) => supplyDays(c.supplyDays, params);
+  return [
+    clock,
+    ...customerClocks.filter((c) => c !== clock && c.orderId === clock.orderId && days(c) === days(clock)),
+  ];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ruleInputSchema, stepSchema, TRIGGERS } from '@beckon/rules';
+import { CHANNELS, ruleInputSchema, stepSchema, TRIGGERS } from '@beckon/rules';
 import { isoDateTime, ref, SchemaComponents, SchemaObject } from '../openapi/json-schema';
+import { previewRequestSchema } from './rule-preview.schema';
 
 /**
  * The rule schemas are generated from the same zod schema validateRule uses, so the document can
@@ -20,7 +21,11 @@ const RULE_NOTES = [
   '`steps[].after` is an ISO 8601 duration in weeks, days, hours, minutes or seconds (PT1H, P1D), at most a year;',
   'step 1 counts from the trigger moment, step n from step n-1.',
   '`channels` is the order of preference; every listed channel needs its content (`email` needs `subject` and `html` or `text`).',
-  'Templates are Liquid. Only `abandoned_cart` is available in this version; other triggers are refused.',
+  'Templates are Liquid; besides `customer` and `unsubscribe_url` each trigger gives its own variables:',
+  '`abandoned_cart`: `cart`; `sleeping_customer`: `order` (the last one), `days_inactive`, `recommendations`;',
+  '`back_in_stock`: `product`; `consumable_reorder`: `products`, `product`, `order`; `birthday`: `birthday` (`date`, `age`).',
+  'Step 1 counts from the trigger moment: last cart activity; inactiveDays after the last order; the restock;',
+  'leadDays before the product runs out; daysBefore the birthday at sendAt in the customer’s time zone.',
 ].join(' ');
 
 /** A complete rule as CONTRACT.md §4 shows it; also the body the e2e test creates. */
@@ -52,6 +57,106 @@ export const ABANDONED_CART_EXAMPLE = {
     },
   ],
   priority: 100,
+};
+
+const unsubscribeLink = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>';
+
+export const SLEEPING_CUSTOMER_EXAMPLE = {
+  name: 'Win back one-time buyers',
+  trigger: 'sleeping_customer',
+  params: { inactiveDays: 90, maxOrders: 1 },
+  steps: [
+    {
+      after: 'PT0S',
+      channels: ['webpush', 'email'],
+      webpush: {
+        title: '{{ customer.first_name }}, we miss you',
+        body: 'Still enjoying {{ recommendations[0].name }}?',
+        url: '{{ recommendations[0].url }}',
+      },
+      email: {
+        subject: '{{ customer.first_name }}, we miss you',
+        html: `<p>It has been {{ days_inactive }} days. Picked for you:</p><ul>{% for p in recommendations %}<li><a href="{{ p.url }}"><img src="{{ p.image_url }}" alt="">{{ p.name }} – {{ p.price }}</a></li>{% endfor %}</ul>${unsubscribeLink}`,
+      },
+    },
+    {
+      after: 'P7D',
+      channels: ['email'],
+      email: {
+        subject: 'A little something to come back for',
+        text: 'Your favourites are waiting: {% for p in recommendations %}{{ p.name }} {{ p.url }} {% endfor %}\nUnsubscribe: {{ unsubscribe_url }}',
+      },
+    },
+  ],
+  priority: 50,
+};
+
+export const BACK_IN_STOCK_EXAMPLE = {
+  name: 'Back in stock',
+  trigger: 'back_in_stock',
+  params: {},
+  steps: [
+    {
+      after: 'PT0S',
+      channels: ['email', 'webpush'],
+      email: {
+        subject: '{{ product.name }} is back',
+        html: `<p><a href="{{ product.url }}"><img src="{{ product.image_url }}" alt="">{{ product.name }}</a> is back for {{ product.price }}.</p>${unsubscribeLink}`,
+      },
+      webpush: {
+        title: '{{ product.name }} is back',
+        body: 'Now {{ product.price }}',
+        url: '{{ product.url }}',
+        icon: '{{ product.image_url }}',
+      },
+    },
+  ],
+  priority: 300,
+};
+
+export const CONSUMABLE_REORDER_EXAMPLE = {
+  name: 'Time to refill',
+  trigger: 'consumable_reorder',
+  params: { defaultDays: 30, leadDays: 3 },
+  steps: [
+    {
+      after: 'PT0S',
+      channels: ['email', 'webpush'],
+      email: {
+        subject: 'Running low, {{ customer.first_name }}?',
+        html: `<p>Time to reorder:</p><ul>{% for p in products %}<li><a href="{{ p.url }}">{{ p.name }}</a> × {{ p.quantity }}</li>{% endfor %}</ul>${unsubscribeLink}`,
+      },
+      webpush: { title: 'Running low on {{ product.name }}?', body: 'Reorder in one click', url: '{{ product.url }}' },
+    },
+  ],
+  priority: 150,
+};
+
+export const BIRTHDAY_EXAMPLE = {
+  name: 'Birthday greeting',
+  trigger: 'birthday',
+  params: { daysBefore: 0, sendAt: '10:00' },
+  steps: [
+    {
+      after: 'PT0S',
+      channels: ['email', 'webpush'],
+      email: {
+        subject: 'Happy birthday, {{ customer.first_name }}!',
+        html: `<p>All the best for your birthday, {{ customer.first_name }}.</p>${unsubscribeLink}`,
+      },
+      webpush: { title: 'Happy birthday, {{ customer.first_name }}!', body: 'A little gift is waiting for you' },
+    },
+  ],
+  priority: 200,
+};
+
+/** One example per trigger, shown on POST /v1/rules; each is also checked to be a valid rule. */
+export const RULE_EXAMPLES = {
+  abandoned_cart: { summary: 'Two-step cart reminder', value: ABANDONED_CART_EXAMPLE },
+  sleeping_customer: { summary: 'Win back one-time buyers after 90 days', value: SLEEPING_CUSTOMER_EXAMPLE },
+  back_in_stock: { summary: 'Tell waiting customers a product is back', value: BACK_IN_STOCK_EXAMPLE },
+  consumable_reorder: { summary: 'Remind three days before a product runs out', value: CONSUMABLE_REORDER_EXAMPLE },
+  birthday: { summary: 'Greeting at 10:00 local time on the day', value: BIRTHDAY_EXAMPLE },
 };
 
 export const RULE_SCHEMAS: SchemaComponents = {
@@ -86,4 +191,43 @@ export const RULE_SCHEMAS: SchemaComponents = {
     },
   },
   RuleList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Rule') } } },
+  RulePreviewRequest: {
+    ...fromZod(previewRequestSchema),
+    description:
+      'Whom to preview the step for. `productId` picks the product of a back-in-stock or reorder preview (default: the customer’s latest).',
+  },
+  RulePreview: {
+    type: 'object',
+    required: ['ruleId', 'customerId', 'step', 'channel', 'reason', 'email', 'webpush', 'data'],
+    properties: {
+      ruleId: { type: 'string', format: 'uuid' },
+      customerId: { type: 'string' },
+      step: { type: 'integer', minimum: 1 },
+      channel: {
+        type: 'string',
+        enum: [...CHANNELS],
+        nullable: true,
+        description: 'the channel it would go out on now',
+      },
+      reason: {
+        type: 'string',
+        nullable: true,
+        description: 'why it would be suppressed (`no_address`, `unsubscribed`, ...)',
+      },
+      email: {
+        type: 'object',
+        nullable: true,
+        description:
+          'the rendered email (`subject`, `html`, `text`), or `{error}` when a template fails; null when the step has no email',
+        additionalProperties: true,
+      },
+      webpush: {
+        type: 'object',
+        nullable: true,
+        description: 'the rendered notification (`title`, `body`, `url`, `icon`), or `{error}`',
+        additionalProperties: true,
+      },
+      data: { type: 'object', additionalProperties: true, description: 'the template variables' },
+    },
+  },
 };

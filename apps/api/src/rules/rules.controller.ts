@@ -6,7 +6,8 @@ import { ApiKeyErrors, ApiNotFound, ApiValidationError } from '../errors/error.o
 import { parseWith } from '../errors/parse-with';
 import { API_KEY_SECURITY } from '../openapi/security';
 import { ref } from '../openapi/json-schema';
-import { ABANDONED_CART_EXAMPLE } from './rule.openapi';
+import { RULE_EXAMPLES } from './rule.openapi';
+import { RulePreview, RulePreviewService } from './rule-preview.service';
 import { RuleView, toRuleView } from './rule.view';
 import { RulesService } from './rules.service';
 
@@ -23,13 +24,16 @@ const listQuery = z.strictObject({
 @ApiKeyErrors()
 @Controller('v1/rules')
 export class RulesController {
-  constructor(private readonly rules: RulesService) {}
+  constructor(
+    private readonly rules: RulesService,
+    private readonly previews: RulePreviewService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a trigger rule' })
   @ApiBody({
     schema: ref('RuleInput'),
-    examples: { abandoned_cart: { summary: 'Two-step cart reminder', value: ABANDONED_CART_EXAMPLE } },
+    examples: RULE_EXAMPLES,
   })
   @ApiResponse({ status: 201, description: 'the stored rule', schema: ref('Rule') })
   @ApiValidationError()
@@ -67,6 +71,27 @@ export class RulesController {
   @ApiNotFound('no live rule has this id')
   async patch(@Param('id') id: string, @Body() body: unknown): Promise<RuleView> {
     return toRuleView(await this.rules.patch(id, body));
+  }
+
+  @Post(':id/preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Render a step for one customer without sending it',
+    description:
+      'Uses the data the engine would give the step right now (the customer’s cart, order history, product, birthday) and says which channel it would go out on. Nothing is sent or logged; the unsubscribe link is a placeholder.',
+  })
+  @ApiBody({
+    schema: ref('RulePreviewRequest'),
+    examples: {
+      first: { summary: 'Step 1 for a customer', value: { customerId: 'u1' } },
+      product: { summary: 'Step 2 about a given product', value: { customerId: 'u1', step: 2, productId: 'p1' } },
+    },
+  })
+  @ApiResponse({ status: 200, description: 'the rendered step', schema: ref('RulePreview') })
+  @ApiValidationError()
+  @ApiNotFound('no live rule or no customer has this id')
+  preview(@Param('id') id: string, @Body() body: unknown): Promise<RulePreview> {
+    return this.previews.preview(id, body);
   }
 
   @Delete(':id')

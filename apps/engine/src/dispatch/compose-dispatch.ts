@@ -1,6 +1,6 @@
 import { DispatchMessage } from '@beckon/contracts';
 import { Channel, chooseChannel, Rule, RuleStep } from '@beckon/rules';
-import { messageData, Recipient } from '@beckon/template-context';
+import { messageData, reachOf, Recipient } from '@beckon/template-context';
 import { renderEmail, renderWebPush } from '@beckon/templates';
 
 export interface ComposeInput {
@@ -28,16 +28,7 @@ const PUSH_TTL_SECONDS = 24 * 3600;
 export function composeDispatch(input: ComposeInput): Composition {
   const step: RuleStep = input.rule.steps[input.stepIndex];
   const { recipient } = input;
-  const choice = chooseChannel(step.channels, {
-    email: {
-      reachable: recipient.email !== null,
-      consented: recipient.emailConsent,
-    },
-    webpush: {
-      reachable: recipient.subscriptions.length > 0,
-      consented: recipient.webpushConsent,
-    },
-  });
+  const choice = chooseChannel(step.channels, reachOf(recipient));
   if (choice.channel === null) return { kind: 'suppress', reason: choice.reason };
 
   const base = {

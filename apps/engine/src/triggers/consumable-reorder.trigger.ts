@@ -12,9 +12,8 @@ import {
   reorderStepDueAt,
   reorderVerdict,
   Rule,
-  supplyDays,
 } from '@beckon/rules';
-import { loadCatalog, loadReorderClocks, ReorderClock, reorderTemplateData } from '@beckon/template-context';
+import { loadCatalog, loadReorderClocks, reorderTemplateData, runningOutTogether } from '@beckon/template-context';
 import { DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
 import { eventSchedules } from '../moments/horizon';
 import { ProjectionFacts } from '../profiles/projection-facts';
@@ -100,16 +99,10 @@ export class ConsumableReorderTrigger implements OccasionResolver {
         outcomes.set(d.id, { kind: 'end', reason: verdict.reason });
         continue;
       }
-      const params = rules.get(d.ruleId)!.params as ReorderParams;
-      const days = (c: ReorderClock) => supplyDays(c.supplyDays, params);
-      const together = own.filter((c) => c.orderId === clock!.orderId && days(c) === days(clock!));
-      outcomes.set(d.id, {
-        kind: 'fire',
-        context: reorderTemplateData([clock!, ...together.filter((c) => c !== clock)], catalog),
-      });
+      const together = runningOutTogether(clock!, own, rules.get(d.ruleId)!.params as ReorderParams);
+      outcomes.set(d.id, { kind: 'fire', context: reorderTemplateData(together, catalog) });
       if (d.step > 0) continue;
-      for (const sibling of together) {
-        if (sibling === clock) continue;
+      for (const sibling of together.slice(1)) {
         const key = dispatchKey(d.ruleId, d.customerId, reorderOccasion(sibling.productId, sibling.orderId), 0);
         const inBatch = byKey.get(key);
         if (inBatch !== undefined) outcomes.set(inBatch.id, { kind: 'end', reason: 'combined' });

@@ -1,0 +1,81 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { Channel, chooseChannel, Rule } from '@beckon/rules';
+import { loadRecipients, messageData, previewContext, reachOf } from '@beckon/template-context';
+import { renderEmail, RenderedEmail, RenderedWebPush, renderWebPush } from '@beckon/templates';
+import { parseWith } from '../errors/parse-with';
+import { ValidationFailedException } from '../errors/validation-failed.exception';
+import { previewRequestSchema } from './rule-preview.schema';
+import { toRuleInput } from './rule.view';
+import { RulesService } from './rules.service';
+
+export interface RulePreview {
+  ruleId: string;
+  customerId: string;
+  step: number;
+  /** The channel the step would go out on now, or null with the reason it would be suppressed. */
+  channel: Channel | null;
+  reason: string | null;
+  email: RenderedEmail | { error: string } | null;
+  webpush: RenderedWebPush | { error: string } | null;
+  /** The template variables the step saw. */
+  data: Record<string, unknown>;
+}
+
+function rendered<T>(render: () => T): T | { error: string } {
+  try {
+    return render();
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/**
+ * Renders a rule's step for one customer with the data the engine would give it right now, without
+ * sending anything or writing to the dispatch log.
+ */
+@Injectable()
+export class RulePreviewService {
+  constructor(
+    private readonly db: DataSource,
+    @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
+    private readonly rules: RulesService,
+  ) {}
+
+  async preview(ruleId: string, body: unknown): Promise<RulePreview> {
+    const request = parseWith(previewRequestSchema, body);
+    const entity = await this.rules.get(ruleId);
+    const rule: Rule = {
+      ...toRuleInput(entity),
+      id: entity.id,
+      createdAt: entity.createdAt,
+      updatedAt: entity.updatedAt,
+    };
+    const step = rule.steps[request.step - 1];
+    if (step === undefined) {
+      throw new ValidationFailedException([{ field: 'step', message: `the rule has ${rule.steps.length} step(s)` }]);
+    }
+    const recipient = (await loadRecipients(this.db.manager, [request.customerId])).get(request.customerId);
+    if (recipient === undefined) throw new NotFoundException(`customer ${request.customerId} not found`);
+
+    const context = await previewContext(this.db.manager, rule, recipient, {
+      productId: request.productId,
+      defaultTimezone: this.config.DEFAULT_TIMEZONE,
+      now: new Date(),
+    });
+    // A working link here would unsubscribe the customer when a marketer clicks it in the preview.
+    const data = messageData(context, recipient, `${this.config.PUBLIC_BASE_URL}/u/preview`);
+    const choice = chooseChannel(step.channels, reachOf(recipient));
+    return {
+      ruleId: rule.id,
+      customerId: recipient.id,
+      step: request.step,
+      channel: choice.channel,
+      reason: choice.channel === null ? choice.reason : null,
+      email: step.email === undefined ? null : rendered(() => renderEmail(step.email!, data)),
+      webpush: step.webpush === undefined ? null : rendered(() => renderWebPush(step.webpush!, data)),
+      data,
+    };
+  }
+}
