@@ -187,6 +187,24 @@ describe('engine: ingestion, abandoned-cart timers and the outbox', () => {
     expect((await db.query(`SELECT 1 FROM dispatches WHERE customer_id = 'u-cheap'`)).rowCount).toBe(0);
   });
 
+  it('arms the reminder again when an emptied cart is filled again', async () => {
+    const line = { cart_id: 'c-again', ...product('p4', 30) };
+    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [
+      identify({ userId: 'u-again' }, { email: 'again@example.com' }),
+      track({ userId: 'u-again' }, 'Product Added', line),
+    ]);
+    const pending = `SELECT status, reason FROM dispatches WHERE occasion = 'cart:c-again'`;
+    await eventually(async () => (await db.query(pending)).rows[0]?.status === 'scheduled');
+    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [track({ userId: 'u-again' }, 'Product Removed', line)]);
+    await eventually(async () => (await db.query(pending)).rows[0]?.reason === 'cart_emptied');
+    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [track({ userId: 'u-again' }, 'Product Added', line)]);
+    const row = await eventually(async () => {
+      const { rows } = await db.query(pending);
+      return rows[0]?.status === 'scheduled' ? rows : undefined;
+    });
+    expect(row).toEqual([{ status: 'scheduled', reason: null }]);
+  });
+
   it('sends malformed events to the dead-letter topic with the reason and carries on', async () => {
     await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [
       '{not json',

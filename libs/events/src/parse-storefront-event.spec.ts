@@ -271,3 +271,10 @@ describe('parseStorefrontEvent: coercion in cart lines', () => {
     expect(event).toMatchObject({ properties: { product_id: '7', cart_id: '12', price: 9.9, quantity: 2 } });
   });
 });
+
+describe('parseStorefrontEvent: storable text', () => {
+  it('refuses an escaped NUL character, which PostgreSQL jsonb cannot hold', () => {
+    const result = parseStorefrontEvent(identify({ first_name: 'A\u0000B' }));
+    expect(reasonOf(result)).toMatch(/u0000/);
+  });
+});

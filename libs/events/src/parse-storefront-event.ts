@@ -91,9 +91,12 @@ function parse(value: Buffer | string | null | undefined): ParseResult {
       reason: `message is ${size} bytes, over the 1 MB limit`,
     };
 
+  const text = typeof value === 'string' ? value : value.toString('utf8');
+  // PostgreSQL's jsonb cannot hold NUL characters; such an event would otherwise fail its whole batch.
+  if (text.includes('\\u0000')) return { ok: false, reason: 'contains \\u0000, which cannot be stored' };
   let json: unknown;
   try {
-    json = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }

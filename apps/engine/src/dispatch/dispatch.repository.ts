@@ -40,11 +40,19 @@ export class DispatchRepository {
    * Schedules steps; an existing still-scheduled step moves to the new due time (a cart touched again
    * goes quiet later), anything already fired or ended stays as it is.
    */
-  async schedule(tx: EntityManager, steps: readonly PendingStep[], options: { reschedule: boolean }): Promise<void> {
+  async schedule(
+    tx: EntityManager,
+    steps: readonly PendingStep[],
+    options: { reschedule: boolean; reviveReasons?: readonly string[] },
+  ): Promise<void> {
     if (steps.length === 0) return;
+    // A step that was ended for a reason that no longer holds (a cart emptied, then filled again) is
+    // armed again; one that went out, or ended for good, stays as it is.
     const conflict = options.reschedule
-      ? `DO UPDATE SET due_at = EXCLUDED.due_at, correlation_id = EXCLUDED.correlation_id, updated_at = now()
-         WHERE dispatches.status = 'scheduled' AND dispatches.due_at IS DISTINCT FROM EXCLUDED.due_at`
+      ? `DO UPDATE SET status = 'scheduled', reason = NULL, due_at = EXCLUDED.due_at,
+           correlation_id = EXCLUDED.correlation_id, updated_at = now()
+         WHERE (dispatches.status = 'scheduled' AND dispatches.due_at IS DISTINCT FROM EXCLUDED.due_at)
+            OR (dispatches.status = 'suppressed' AND dispatches.reason = ANY($8::text[]))`
       : 'DO NOTHING';
     await tx.query(
       `INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
@@ -59,6 +67,7 @@ export class DispatchRepository {
         steps.map((s) => s.step),
         steps.map((s) => s.dueAt.toISOString()),
         steps.map((s) => s.correlationId),
+        ...(options.reschedule ? [options.reviveReasons ?? []] : []),
       ],
     );
   }

@@ -38,6 +38,7 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
       groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, 'engine'),
       topic: topics.events,
       handle: (messages, partition) => this.handleBatch(messages, partition),
+      partitionsConsumedConcurrently: 4,
     });
   }
 
@@ -62,7 +63,8 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
     for (const message of messages) {
-      const result = parseStorefrontEvent(message.value);
+      const text = message.value?.toString('utf8') ?? null;
+      const result = parseStorefrontEvent(text);
       if (!result.ok) {
         rejected.push({ message, reason: result.reason });
       } else if (!seen.has(result.event.messageId)) {

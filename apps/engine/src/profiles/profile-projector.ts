@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { customerIdOf, StorefrontEvent } from '@beckon/events';
+import { customerIdOf, isAnonymousCustomerId, StorefrontEvent } from '@beckon/events';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { productKey } from '../catalog/catalog-records';
 import { StockRequestRepository } from '../catalog/stock-request.repository';
@@ -32,7 +32,14 @@ export class ProfileProjector {
 
   async project(tx: EntityManager, incoming: readonly IncomingEvent[]): Promise<ProjectionFacts> {
     const batchMerges = mergesIn(incoming.map((i) => i.event));
-    const ids = [...new Set(incoming.map((i) => customerIdOf(i.event)).filter((id): id is string => id !== null))];
+    // Only anonymous profiles are ever merged into another, so only their ids need the lookup.
+    const ids = [
+      ...new Set(
+        incoming
+          .map((i) => customerIdOf(i.event))
+          .filter((id): id is string => id !== null && isAnonymousCustomerId(id)),
+      ),
+    ];
     const aliases = new Map([...(await this.customers.mergedAliases(tx, ids)), ...batchMerges]);
 
     const fresh = await this.timeline.appendNew(

@@ -13,23 +13,25 @@ export class TimelineRepository {
   /**
    * Appends the batch to the customer timeline in one statement and returns the messageIds that were
    * new: the primary key on messageId is what drops duplicates, across batches and restarts.
+   * The payloads are already JSON text, so the batch travels as one JSON array: no per-element array
+   * escaping in the driver, which was the costliest part of ingestion.
    */
   async appendNew(tx: EntityManager, entries: readonly TimelineEntry[]): Promise<Set<string>> {
     if (entries.length === 0) return new Set();
-    const rows: Array<{ message_id: string }> = await tx.query(
+    const rows = entries.map(
+      (e) =>
+        `{"m":${JSON.stringify(e.event.messageId)},"c":${JSON.stringify(e.customerId)},"t":"${e.event.type}",` +
+        `"e":${JSON.stringify(e.event.type === 'track' ? e.event.event : null)},"o":"${e.event.timestamp.toISOString()}",` +
+        `"p":${e.raw}}`,
+    );
+    const inserted: Array<{ message_id: string }> = await tx.query(
       `INSERT INTO customer_events (message_id, customer_id, type, event, occurred_at, payload)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
+       SELECT x->>'m', x->>'c', x->>'t', x->>'e', (x->>'o')::timestamptz, x->'p'
+       FROM jsonb_array_elements($1::jsonb) AS x
        ON CONFLICT (message_id) DO NOTHING
        RETURNING message_id`,
-      [
-        entries.map((e) => e.event.messageId),
-        entries.map((e) => e.customerId),
-        entries.map((e) => e.event.type),
-        entries.map((e) => (e.event.type === 'track' ? e.event.event : null)),
-        entries.map((e) => e.event.timestamp.toISOString()),
-        entries.map((e) => e.raw),
-      ],
+      [`[${rows.join(',')}]`],
     );
-    return new Set(rows.map((row) => row.message_id));
+    return new Set(inserted.map((row) => row.message_id));
   }
 }

@@ -63,7 +63,10 @@ export class AbandonedCartTrigger implements OccasionResolver {
       CART_OCCASION_PREFIX,
       'order_completed',
     );
-    await this.dispatches.schedule(tx, pending, { reschedule: true });
+    await this.dispatches.schedule(tx, pending, {
+      reschedule: true,
+      reviveReasons: ['cart_emptied', 'below_min_value'],
+    });
   }
 
   async resolve(
