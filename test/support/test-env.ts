@@ -4,9 +4,12 @@ import { BeckonConfig, loadConfig } from '../../libs/config/src';
 import { MIGRATIONS } from '../../libs/persistence/src/migrations';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** Named after the migration set, so checkouts with different schemas never share (and corrupt) one template. */
+/**
+ * Named after the migrations (names and code), so checkouts with different schemas never share one
+ * template, and a migration edited during development gets a fresh one.
+ */
 const schemaFingerprint = createHash('sha1')
-  .update(MIGRATIONS.map((migration) => migration.name).join(','))
+  .update(MIGRATIONS.map((migration) => `${migration.name}:${migration.prototype.up.toString()}`).join('\n'))
   .digest('hex')
   .slice(0, 8);
 export const TEMPLATE_DATABASE = `beckon_test_template_${schemaFingerprint}`;

@@ -9,7 +9,8 @@ const OCCASION = `'sleep:' || to_char(last_order_at AT TIME ZONE 'UTC', 'YYYY-MM
 /**
  * Customers in order of their last order (index customers_last_order): everyone whose last order is
  * older than inactiveDays falls asleep. A rule created today walks the whole history once; after that
- * each scan reads only the customers who fell asleep since the last one.
+ * each scan reads only the customers who fell asleep since the last one. Customers over maxOrders are
+ * stepped over for good: an order count never goes down, and a new order moves them past the cursor.
  */
 @Injectable()
 export class SleepScan implements MomentScan {
@@ -31,13 +32,14 @@ export class SleepScan implements MomentScan {
          SELECT id, last_order_at, order_count FROM customers
          WHERE last_order_at IS NOT NULL AND merged_into IS NULL
            AND (last_order_at, id) > (COALESCE($1::timestamptz, '-infinity'), $2::text) AND last_order_at <= $3
+           AND ($7::int IS NULL OR order_count <= $7::int)
          ORDER BY last_order_at, id LIMIT $4
        ), scheduled AS (
          INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at)
          SELECT ${dispatchKeySql('$5::uuid::text', 'id', 'occasion', "'0'")}, $5::uuid, id, occasion, 0, 'scheduled', due_at
          FROM (
            SELECT id, ${OCCASION} AS occasion, last_order_at + $6::bigint * interval '1 millisecond' AS due_at
-           FROM page WHERE $7::int IS NULL OR order_count <= $7::int
+           FROM page
          ) p
          ON CONFLICT (dispatch_key) DO NOTHING
          RETURNING 1
