@@ -23,9 +23,6 @@ export { applyRulePatch, validateRule } from './validate-rule';
 export type { FieldError, RuleValidation } from './validate-rule';
 export { abandonedCartVerdict, cartValue } from './abandoned-cart';
 export type { CartSnapshot, CartVerdict } from './abandoned-cart';
-export { chooseChannel } from './choose-channel';
-export type { ChannelChoice, ChannelReach } from './choose-channel';
-export { dispatchKey } from './dispatch-key';
 export {
   CAP_CHANNELS,
   capRuleSchema,
@@ -44,3 +41,6 @@ export { capHistoryHorizon, capVerdict, capWindowStart } from './caps/cap-verdic
 export type { CapEvent, CapVerdict } from './caps/cap-verdict';
 export { quietHoursEnd } from './caps/quiet-hours';
 export { isTimeZone } from './caps/local-time';
+export { chooseChannel } from './choose-channel';
+export type { ChannelChoice, ChannelReach } from './choose-channel';
+export { dispatchKey } from './dispatch-key';
