@@ -1,9 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { BeckonConfig, loadConfig } from '../../libs/config/src';
+import { MIGRATIONS } from '../../libs/persistence/src/migrations';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DATABASE = 'beckon_test_template';
+/** Named after the migration set, so checkouts with different schemas never share (and corrupt) one template. */
+const schemaFingerprint = createHash('sha1')
+  .update(MIGRATIONS.map((migration) => migration.name).join(','))
+  .digest('hex')
+  .slice(0, 8);
+export const TEMPLATE_DATABASE = `beckon_test_template_${schemaFingerprint}`;
 export const TEMPLATE_DATABASE_URL = withDatabase(ADMIN_URL, TEMPLATE_DATABASE);
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 

@@ -6,7 +6,7 @@ import { ApiKeyErrors, ApiNotFound, ApiValidationError } from '../errors/error.o
 import { parseWith } from '../errors/parse-with';
 import { API_KEY_SECURITY } from '../openapi/security';
 import { ref } from '../openapi/json-schema';
-import { ABANDONED_CART_EXAMPLE } from './rule.openapi';
+import { ABANDONED_CART_EXAMPLE, TRANSACTIONAL_EXAMPLE } from './rule.openapi';
 import { RuleView, toRuleView } from './rule.view';
 import { RulesService } from './rules.service';
 
@@ -29,7 +29,10 @@ export class RulesController {
   @ApiOperation({ summary: 'Create a trigger rule' })
   @ApiBody({
     schema: ref('RuleInput'),
-    examples: { abandoned_cart: { summary: 'Two-step cart reminder', value: ABANDONED_CART_EXAMPLE } },
+    examples: {
+      abandoned_cart: { summary: 'Two-step cart reminder', value: ABANDONED_CART_EXAMPLE },
+      transactional: { summary: 'Exempt from caps and quiet hours', value: TRANSACTIONAL_EXAMPLE },
+    },
   })
   @ApiResponse({ status: 201, description: 'the stored rule', schema: ref('Rule') })
   @ApiValidationError()

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CappingModule } from '../capping/capping.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { RulesModule } from '../rules/rules.module';
 import { AbandonedCartTrigger } from './abandoned-cart.trigger';
@@ -7,7 +8,7 @@ import { OCCASION_RESOLVERS, OccasionResolver } from './occasion-resolver';
 import { TriggerFactsHandler } from './trigger-facts.handler';
 
 @Module({
-  imports: [DispatchModule, RulesModule],
+  imports: [DispatchModule, RulesModule, CappingModule],
   providers: [
     AbandonedCartTrigger,
     TriggerFactsHandler,
