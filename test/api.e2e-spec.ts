@@ -118,6 +118,7 @@ describe('rules', () => {
       params: { minCartValue: 0 },
       steps: expect.any(Array),
       priority: 100,
+      caps: { exempt: false },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

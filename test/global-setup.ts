@@ -12,6 +12,12 @@ export default async function globalSetup(): Promise<void> {
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
+    // Test databases start with caps and quiet hours off, so trigger and delivery tests depend neither
+    // on the time of day nor on each other's messages; test/caps.e2e-spec.ts puts the caps it tests.
+    await dataSource.query(
+      `INSERT INTO cap_settings (id, rules, quiet_hours, default_timezone) VALUES (true, '[]', NULL, 'UTC')
+       ON CONFLICT (id) DO UPDATE SET rules = '[]', quiet_hours = NULL, default_timezone = 'UTC'`,
+    );
   } finally {
     await dataSource.destroy();
   }

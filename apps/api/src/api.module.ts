@@ -4,6 +4,7 @@ import { BeckonConfig, ConfigModule } from '@beckon/config';
 import { KafkaModule } from '@beckon/kafka';
 import { PersistenceModule } from '@beckon/persistence';
 import { AuthModule } from './auth/auth.module';
+import { CapsModule } from './caps/caps.module';
 import { CustomersModule } from './customers/customers.module';
 import { DispatchesModule } from './dispatches/dispatches.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
@@ -26,6 +27,7 @@ export class ApiModule {
         MetricsModule,
         HealthModule,
         RulesModule,
+        CapsModule,
         DispatchesModule,
         CustomersModule,
         EventsModule,

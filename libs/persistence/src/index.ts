@@ -1,6 +1,6 @@
 export { dataSourceOptions, ensureDatabase, runMigrations } from './data-source';
 export { PersistenceModule } from './persistence.module';
 export { CartEntity, CustomerEntity, DispatchEntity, ENTITIES, PushSubscriptionEntity, RuleEntity } from './entities';
-export type { CartItem } from './entities';
+export type { CartItem, RulePacing } from './entities';
 export { MIGRATIONS } from './migrations';
 export { rowsOf } from './rows-of';

@@ -60,4 +60,43 @@ describe('chooseChannel', () => {
       reason: 'webpush:no_subscription,email:unsubscribed',
     });
   });
+
+  it('skips a channel whose cap is reached and takes the next one within caps', () => {
+    const capped: ChannelReach = { ...ok, capped: 'capped:email:16h' };
+    expect(chooseChannel(['email', 'webpush'], { email: capped, webpush: ok })).toEqual({ channel: 'webpush' });
+    expect(chooseChannel(['email', 'webpush'], { email: { ...ok, capped: null }, webpush: ok })).toEqual({
+      channel: 'email',
+    });
+  });
+
+  it('names the cap when a cap held back the only channel that could have carried the message', () => {
+    const emailCapped: ChannelReach = { ...ok, capped: 'capped:email:16h' };
+    expect(chooseChannel(['email'], { email: emailCapped, webpush: ok })).toEqual({
+      channel: null,
+      reason: 'capped:email:16h',
+    });
+    expect(chooseChannel(['email', 'webpush'], { email: emailCapped, webpush: noReach })).toEqual({
+      channel: null,
+      reason: 'capped:email:16h',
+    });
+    expect(
+      chooseChannel(['email', 'webpush'], { email: noReach, webpush: { ...ok, capped: 'capped:webpush:1d' } }),
+    ).toEqual({ channel: null, reason: 'capped:webpush:1d' });
+  });
+
+  it('names the preferred channel’s cap when every channel is capped', () => {
+    expect(
+      chooseChannel(['webpush', 'email'], {
+        email: { ...ok, capped: 'capped:any:7d' },
+        webpush: { ...ok, capped: 'capped:webpush:1d' },
+      }),
+    ).toEqual({ channel: null, reason: 'capped:webpush:1d' });
+  });
+
+  it('never blames a cap on a channel the customer cannot receive anyway', () => {
+    expect(chooseChannel(['email'], { email: { ...noReach, capped: 'capped:email:16h' }, webpush: ok })).toEqual({
+      channel: null,
+      reason: 'no_address',
+    });
+  });
 });

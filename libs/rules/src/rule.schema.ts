@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { templateSyntaxError } from '@beckon/templates';
 import { parseIsoDuration } from './iso-duration';
+import { quietHoursSchema } from './caps/caps.schema';
 
 export const TRIGGERS = [
   'abandoned_cart',
@@ -118,6 +119,10 @@ const common = {
   enabled: z.boolean().default(true),
   steps: z.array(stepSchema).min(1).max(10),
   priority: z.number().int().min(0).max(1_000_000).default(100),
+  /** Transactional rules opt out: their messages are neither held back by caps nor counted by them. */
+  caps: z.strictObject({ exempt: z.boolean() }).default({ exempt: false }),
+  /** Overrides the global quiet hours for this rule's messages; null sends at any hour. Absent: the global ones. */
+  quietHours: quietHoursSchema.nullable().optional(),
 };
 
 export const ruleInputSchema = z.discriminatedUnion('trigger', [

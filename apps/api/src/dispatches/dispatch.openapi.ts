@@ -10,7 +10,7 @@ const channel = nullable({
 const reason = nullable({
   type: 'string',
   description:
-    'short machine-readable cause: capped:email, quiet_hours, unsubscribed, no_address, smtp:550, push:410, ...',
+    'short machine-readable cause: capped:email:16h (capped:<cap channel>:<window>), quiet_hours, unsubscribed, no_address, smtp:550, push:410, ...',
 });
 
 export const DISPATCH_SCHEMAS: SchemaComponents = {

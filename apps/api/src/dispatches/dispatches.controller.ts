@@ -31,7 +31,7 @@ export class DispatchesController {
   @ApiQuery({ name: 'customerId', required: false, type: String })
   @ApiQuery({ name: 'channel', required: false, enum: CHANNELS })
   @ApiQuery({ name: 'status', required: false, enum: DISPATCH_STATUSES })
-  @ApiQuery({ name: 'reason', required: false, type: String, example: 'capped:email' })
+  @ApiQuery({ name: 'reason', required: false, type: String, example: 'capped:email:16h' })
   @ApiQuery({ name: 'since', required: false, schema: dateTime, description: 'created at or after' })
   @ApiQuery({ name: 'until', required: false, schema: dateTime, description: 'created before' })
   @ApiQuery({

@@ -1,4 +1,5 @@
 import { getSchemaPath } from '@nestjs/swagger';
+import { z } from 'zod';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 export type { SchemaObject };
@@ -10,3 +11,16 @@ export const ref = (name: string): { $ref: string } => ({ $ref: getSchemaPath(na
 
 export const isoDateTime: SchemaObject = { type: 'string', format: 'date-time' };
 export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+
+/**
+ * A request schema generated from the zod schema that validates it, so the document cannot drift
+ * from what the API accepts. Refinements JSON Schema cannot express are described in words.
+ */
+export function schemaFromZod(schema: z.ZodType): SchemaObject {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'openapi-3.0',
+  });
+  return json as SchemaObject;
+}

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { CAPS_SCHEMAS } from '../caps/caps.openapi';
 import { CUSTOMER_SCHEMAS } from '../customers/customer.openapi';
 import { DISPATCH_SCHEMAS } from '../dispatches/dispatch.openapi';
 import { ERROR_SCHEMAS } from '../errors/error.openapi';
@@ -15,7 +16,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Beckon REST API')
     .setDescription(
-      'Trigger rules, the dispatch log, customers and HTTP event ingest. Every /v1 call needs the X-API-Key header: ' +
+      'Trigger rules, frequency caps and quiet hours, the dispatch log, customers and HTTP event ingest. Every /v1 call needs the X-API-Key header: ' +
         'the marketer role may read and write, the ops role may only read. Errors are {statusCode, error, message}; ' +
         'a 400 lists field messages and an `errors` array of {field, message}.',
     )
@@ -30,6 +31,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       ...document.components?.schemas,
       ...ERROR_SCHEMAS,
       ...RULE_SCHEMAS,
+      ...CAPS_SCHEMAS,
       ...DISPATCH_SCHEMAS,
       ...CUSTOMER_SCHEMAS,
       ...EVENT_SCHEMAS,

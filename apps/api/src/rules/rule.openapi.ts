@@ -1,21 +1,9 @@
-import { z } from 'zod';
 import { CHANNELS, ruleInputSchema, stepSchema, TRIGGERS } from '@beckon/rules';
-import { isoDateTime, ref, SchemaComponents, SchemaObject } from '../openapi/json-schema';
+import { isoDateTime, ref, schemaFromZod, SchemaComponents, SchemaObject } from '../openapi/json-schema';
 import { previewRequestSchema } from './rule-preview.schema';
 
-/**
- * The rule schemas are generated from the same zod schema validateRule uses, so the document can
- * never drift from what the API accepts. Refinements zod cannot express in JSON Schema (ISO
- * durations, Liquid syntax, content required per listed channel) are described in words.
- */
-function fromZod(schema: z.ZodType): SchemaObject {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-    target: 'openapi-3.0',
-  });
-  return json as SchemaObject;
-}
+// The rule schemas are generated from the zod schema validateRule uses. Refinements zod cannot express
+// in JSON Schema (ISO durations, Liquid syntax, content required per listed channel) are described in words.
 
 const RULE_NOTES = [
   '`steps[].after` is an ISO 8601 duration in weeks, days, hours, minutes or seconds (PT1H, P1D), at most a year;',
@@ -26,6 +14,8 @@ const RULE_NOTES = [
   '`back_in_stock`: `product`; `consumable_reorder`: `products`, `product`, `order`; `birthday`: `birthday` (`date`, `age`).',
   'Step 1 counts from the trigger moment: last cart activity; inactiveDays after the last order; the restock;',
   'leadDays before the product runs out; daysBefore the birthday at sendAt in the customer’s time zone.',
+  'Frequency caps (GET/PUT /v1/caps) apply unless `caps.exempt` is true (transactional messages: neither capped nor counted).',
+  '`quietHours` overrides the global quiet hours for this rule; null sends at any hour; absent, the global ones apply.',
 ].join(' ');
 
 /** A complete rule as CONTRACT.md §4 shows it; also the body the e2e test creates. */
@@ -57,6 +47,30 @@ export const ABANDONED_CART_EXAMPLE = {
     },
   ],
   priority: 100,
+};
+
+const ruleCaps: SchemaObject = {
+  type: 'object',
+  required: ['exempt'],
+  properties: { exempt: { type: 'boolean', default: false } },
+  additionalProperties: false,
+  description:
+    'exempt: the rule’s messages are neither held back by frequency caps nor counted by them (transactional)',
+};
+// OpenAPI 3.0 ignores siblings of $ref, so the nullable reference goes through allOf.
+const ruleQuietHours: SchemaObject = {
+  allOf: [ref('QuietHours')],
+  nullable: true,
+  description: 'overrides the global quiet hours for this rule; null: none; absent: the global ones apply',
+};
+
+/** A transactional rule: never capped, never counted, sent at any hour. */
+export const TRANSACTIONAL_EXAMPLE = {
+  ...ABANDONED_CART_EXAMPLE,
+  name: 'Cart saved for you (service message)',
+  steps: [ABANDONED_CART_EXAMPLE.steps[0]],
+  caps: { exempt: true },
+  quietHours: null,
 };
 
 const unsubscribeLink = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>';
@@ -160,8 +174,11 @@ export const RULE_EXAMPLES = {
 };
 
 export const RULE_SCHEMAS: SchemaComponents = {
-  RuleInput: { ...fromZod(ruleInputSchema), description: `A trigger rule as POST /v1/rules takes it. ${RULE_NOTES}` },
-  RuleStep: fromZod(stepSchema),
+  RuleInput: {
+    ...schemaFromZod(ruleInputSchema),
+    description: `A trigger rule as POST /v1/rules takes it. ${RULE_NOTES}`,
+  },
+  RuleStep: schemaFromZod(stepSchema),
   RulePatch: {
     type: 'object',
     description:
@@ -172,12 +189,14 @@ export const RULE_SCHEMAS: SchemaComponents = {
       params: { type: 'object', description: 'parameters of the rule’s trigger, replaced as a whole' },
       steps: { type: 'array', minItems: 1, maxItems: 10, items: ref('RuleStep') },
       priority: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+      caps: ruleCaps,
+      quietHours: ruleQuietHours,
     },
     additionalProperties: false,
   },
   Rule: {
     type: 'object',
-    required: ['id', 'name', 'trigger', 'enabled', 'params', 'steps', 'priority', 'createdAt', 'updatedAt'],
+    required: ['id', 'name', 'trigger', 'enabled', 'params', 'steps', 'priority', 'caps', 'createdAt', 'updatedAt'],
     properties: {
       id: { type: 'string', format: 'uuid' },
       name: { type: 'string' },
@@ -186,13 +205,15 @@ export const RULE_SCHEMAS: SchemaComponents = {
       params: { type: 'object', additionalProperties: true },
       steps: { type: 'array', items: ref('RuleStep') },
       priority: { type: 'integer' },
+      caps: ruleCaps,
+      quietHours: ruleQuietHours,
       createdAt: isoDateTime,
       updatedAt: isoDateTime,
     },
   },
   RuleList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Rule') } } },
   RulePreviewRequest: {
-    ...fromZod(previewRequestSchema),
+    ...schemaFromZod(previewRequestSchema),
     description:
       'Whom to preview the step for. `productId` picks the product of a back-in-stock or reorder preview (default: the customer’s latest).',
   },

@@ -10,19 +10,31 @@ export interface RuleView {
   params: Record<string, unknown>;
   steps: unknown[];
   priority: number;
+  caps: { exempt: boolean };
+  /** Present only when the rule overrides the global quiet hours (null: none for this rule). */
+  quietHours?: { start: string; end: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
+/** The rule's caps and quiet-hours fields as stored in its pacing column; rules older than caps are not exempt. */
+function pacingFields(entity: RuleEntity): Pick<RuleView, 'caps' | 'quietHours'> {
+  const pacing = entity.pacing ?? {};
+  return {
+    caps: pacing.caps ?? { exempt: false },
+    ...(pacing.quietHours === undefined ? {} : { quietHours: pacing.quietHours }),
+  };
+}
+
 export function toRuleView(entity: RuleEntity): RuleView {
   const { id, name, trigger, enabled, params, steps, priority, createdAt, updatedAt } = entity;
-  return { id, name, trigger, enabled, params, steps, priority, createdAt, updatedAt };
+  return { id, name, trigger, enabled, params, steps, priority, ...pacingFields(entity), createdAt, updatedAt };
 }
 
 /** The stored rule as validateRule once accepted it: the base a PATCH is applied over. */
 export function toRuleInput(entity: RuleEntity): RuleInput {
   const { name, trigger, enabled, params, steps, priority } = entity;
-  return { name, trigger, enabled, params, steps, priority } as RuleInput;
+  return { name, trigger, enabled, params, steps, priority, ...pacingFields(entity) } as RuleInput;
 }
 
 export function applyRuleInput(entity: RuleEntity, rule: RuleInput): RuleEntity {
@@ -32,5 +44,9 @@ export function applyRuleInput(entity: RuleEntity, rule: RuleInput): RuleEntity 
   entity.params = rule.params as Record<string, unknown>;
   entity.steps = rule.steps;
   entity.priority = rule.priority;
+  entity.pacing = {
+    caps: rule.caps,
+    ...(rule.quietHours === undefined ? {} : { quietHours: rule.quietHours }),
+  };
   return entity;
 }

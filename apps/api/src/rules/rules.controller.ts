@@ -6,7 +6,7 @@ import { ApiKeyErrors, ApiNotFound, ApiValidationError } from '../errors/error.o
 import { parseWith } from '../errors/parse-with';
 import { API_KEY_SECURITY } from '../openapi/security';
 import { ref } from '../openapi/json-schema';
-import { RULE_EXAMPLES } from './rule.openapi';
+import { RULE_EXAMPLES, TRANSACTIONAL_EXAMPLE } from './rule.openapi';
 import { RulePreview, RulePreviewService } from './rule-preview.service';
 import { RuleView, toRuleView } from './rule.view';
 import { RulesService } from './rules.service';
@@ -33,7 +33,10 @@ export class RulesController {
   @ApiOperation({ summary: 'Create a trigger rule' })
   @ApiBody({
     schema: ref('RuleInput'),
-    examples: RULE_EXAMPLES,
+    examples: {
+      ...RULE_EXAMPLES,
+      transactional: { summary: 'Exempt from caps and quiet hours', value: TRANSACTIONAL_EXAMPLE },
+    },
   })
   @ApiResponse({ status: 201, description: 'the stored rule', schema: ref('Rule') })
   @ApiValidationError()

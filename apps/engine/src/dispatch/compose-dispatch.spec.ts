@@ -1,7 +1,7 @@
 import { EmailDispatchMessage, WebPushDispatchMessage } from '@beckon/contracts';
 import { Channel, Rule, validateRule } from '@beckon/rules';
-import { ComposeInput, Composition, composeDispatch } from './compose-dispatch';
 import { Recipient } from '@beckon/template-context';
+import { ComposeInput, Composition, composeDispatch, DeliveryLimits, NO_LIMITS } from './compose-dispatch';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
 const subscription = {
@@ -67,6 +67,7 @@ function input(over: Partial<ComposeInput> = {}): ComposeInput {
     correlationId: 'corr-1',
     unsubscribeUrl: (customerId, channel) => `https://beckon.example/u/${customerId}-${channel}`,
     now: NOW,
+    limits: NO_LIMITS,
     ...over,
   };
 }
@@ -214,5 +215,45 @@ describe('composeDispatch', () => {
     expect(result.kind).toBe('suppress');
     expect(result.kind === 'suppress' && result.reason).toMatch(/^template_error:.+/);
     expect(result.kind === 'suppress' && result.reason.length).toBeLessThanOrEqual('template_error:'.length + 120);
+  });
+
+  describe('with caps and quiet hours', () => {
+    const capped =
+      (caps: Partial<Record<Channel, string>>): DeliveryLimits['capReason'] =>
+      (channel) =>
+        caps[channel] ?? null;
+    const morning = new Date('2025-06-02T07:00:00.000Z');
+
+    it('sends on the next channel within caps', () => {
+      const recipient = known({ subscriptions: [subscription] });
+      const limits = { quietUntil: null, capReason: capped({ email: 'capped:email:16h' }) };
+      expect(sent(composeDispatch(input({ recipient, limits }))).channel).toBe('webpush');
+    });
+
+    it('suppresses with the cap of the preferred channel when no channel is within caps', () => {
+      const limits = { quietUntil: null, capReason: capped({ email: 'capped:email:16h' }) };
+      expect(composeDispatch(input({ limits }))).toEqual({ kind: 'suppress', reason: 'capped:email:16h' });
+    });
+
+    it('defers to the end of quiet hours, and judges caps only when the message can go', () => {
+      const asked: Channel[] = [];
+      const limits: DeliveryLimits = {
+        quietUntil: morning,
+        capReason: (channel) => {
+          asked.push(channel);
+          return 'capped:email:16h';
+        },
+      };
+      expect(composeDispatch(input({ limits }))).toEqual({ kind: 'defer', until: morning, reason: 'quiet_hours' });
+      expect(asked).toEqual([]);
+    });
+
+    it('suppresses at once, even in quiet hours, a customer no channel can reach', () => {
+      const limits = { quietUntil: morning, capReason: capped({}) };
+      expect(composeDispatch(input({ recipient: anonymous({ subscriptions: [] }), limits }))).toEqual({
+        kind: 'suppress',
+        reason: 'email:no_address,webpush:no_subscription',
+      });
+    });
   });
 });

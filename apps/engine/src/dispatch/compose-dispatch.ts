@@ -14,21 +14,45 @@ export interface ComposeInput {
   correlationId: string;
   unsubscribeUrl: (customerId: string, channel: Channel) => string;
   now: Date;
+  limits: DeliveryLimits;
 }
 
+/** Frequency caps and quiet hours as they stand for this customer and rule right now (see capping/). */
+export interface DeliveryLimits {
+  /** When the quiet hours the customer is in end, or null outside them. */
+  quietUntil: Date | null;
+  /** The cap one more message on the channel would break (`capped:email:16h`), or null. */
+  capReason(channel: Channel): string | null;
+}
+
+export const NO_LIMITS: DeliveryLimits = { quietUntil: null, capReason: () => null };
+
 export type Composition =
-  { kind: 'send'; channel: Channel; message: DispatchMessage } | { kind: 'suppress'; reason: string };
+  | { kind: 'send'; channel: Channel; message: DispatchMessage }
+  | { kind: 'suppress'; reason: string }
+  | { kind: 'defer'; until: Date; reason: 'quiet_hours' };
 
 const PUSH_TTL_SECONDS = 24 * 3600;
 
 /**
- * Chooses the channel for one due step and renders its message. Pure, so channel preference and
- * templating are tested without Kafka or a database.
+ * Chooses the channel for one due step and renders its message. Pure, so channel preference, caps
+ * and templating are tested without Kafka or a database.
+ *
+ * Order matters: a customer nobody can reach is suppressed at once; one who can be reached but is
+ * in quiet hours is held until they end, and caps are judged only then, at the moment the message
+ * can really go (a cap that holds at 23:00 may have lapsed by 09:00).
  */
 export function composeDispatch(input: ComposeInput): Composition {
   const step: RuleStep = input.rule.steps[input.stepIndex];
-  const { recipient } = input;
-  const choice = chooseChannel(step.channels, reachOf(recipient));
+  const { recipient, limits } = input;
+  const reach = reachOf(recipient);
+  const reachable = chooseChannel(step.channels, reach);
+  if (reachable.channel === null) return { kind: 'suppress', reason: reachable.reason };
+  if (limits.quietUntil !== null) return { kind: 'defer', until: limits.quietUntil, reason: 'quiet_hours' };
+  const choice = chooseChannel(step.channels, {
+    email: { ...reach.email, capped: limits.capReason('email') },
+    webpush: { ...reach.webpush, capped: limits.capReason('webpush') },
+  });
   if (choice.channel === null) return { kind: 'suppress', reason: choice.reason };
 
   const base = {

@@ -29,6 +29,8 @@ export interface DispatchOutcome {
   channel: Channel | null;
   reason: string | null;
   dueAt: Date | null;
+  /** For a queued message that counts towards the customer's caps: when it was decided. */
+  capCountedAt?: Date | null;
 }
 
 const PENDING = `('scheduled', 'deferred')`;
@@ -185,8 +187,10 @@ export class DispatchRepository {
   async recordOutcomes(tx: EntityManager, outcomes: readonly DispatchOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await tx.query(
-      `UPDATE dispatches d SET status = o.status, channel = o.channel, reason = o.reason, due_at = o.due_at, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS o(id, status, channel, reason, due_at)
+      `UPDATE dispatches d SET status = o.status, channel = o.channel, reason = o.reason, due_at = o.due_at,
+         cap_counted_at = o.cap_counted_at, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+         AS o(id, status, channel, reason, due_at, cap_counted_at)
        WHERE d.id = o.id`,
       [
         outcomes.map((o) => o.id),
@@ -194,6 +198,7 @@ export class DispatchRepository {
         outcomes.map((o) => o.channel),
         outcomes.map((o) => o.reason),
         outcomes.map((o) => o.dueAt?.toISOString() ?? null),
+        outcomes.map((o) => o.capCountedAt?.toISOString() ?? null),
       ],
     );
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { RulePacing } from '@beckon/persistence';
 import { Rule, RuleInput, Trigger } from '@beckon/rules';
 
 interface RuleRow {
@@ -11,6 +12,7 @@ interface RuleRow {
   params: Record<string, unknown>;
   steps: unknown[];
   priority: number;
+  pacing: RulePacing;
   created_at: Date;
   updated_at: Date;
 }
@@ -65,7 +67,7 @@ export class RuleCache {
   private async load(): Promise<void> {
     const [version] = await this.dataSource.query(VERSION_SQL);
     const rows: RuleRow[] = await this.dataSource.query(
-      `SELECT id, name, trigger, enabled, params, steps, priority, created_at, updated_at FROM rules WHERE deleted_at IS NULL`,
+      `SELECT id, name, trigger, enabled, params, steps, priority, pacing, created_at, updated_at FROM rules WHERE deleted_at IS NULL`,
     );
     this.rules = new Map(
       rows.map((row) => [
@@ -78,6 +80,9 @@ export class RuleCache {
           params: row.params,
           steps: row.steps,
           priority: row.priority,
+          // Rules stored before caps existed have an empty pacing: capped, global quiet hours.
+          caps: row.pacing.caps ?? { exempt: false },
+          ...(row.pacing.quietHours === undefined ? {} : { quietHours: row.pacing.quietHours }),
           createdAt: row.created_at,
           updatedAt: row.updated_at,
         } as unknown as Rule & RuleInput,

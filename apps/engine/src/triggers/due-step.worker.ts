@@ -15,6 +15,7 @@ import { loadRecipients } from '@beckon/template-context';
 import { RuleCache } from '../rules/rule-cache';
 import { inFiringOrder } from './firing-order';
 import { OCCASION_RESOLVERS, OccasionOutcome, OccasionResolver } from './occasion-resolver';
+import { CappingService } from '../capping/capping.service';
 
 const CLAIM = 200;
 
@@ -39,6 +40,7 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly scheduler: SchedulerRegistry,
+    private readonly capping: CappingService,
   ) {
     this.resolvers = new Map(resolvers.map((r) => [r.trigger, r]));
   }
@@ -117,6 +119,11 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
       tx,
       firing.map((d) => d.customerId),
     );
+    // Locks the customers' cap ledgers until commit; the gate counts this batch's own sends as it goes.
+    const caps = await this.capping.open(
+      tx,
+      firing.map((d) => d.customerId),
+    );
     const outcomes: DispatchOutcome[] = [];
     const messages: OutboxMessage[] = [];
     const next: PendingStep[] = [];
@@ -153,6 +160,7 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
               correlationId: d.correlationId ?? d.id,
               unsubscribeUrl: (customerId, channel) => this.unsubscribeLink(customerId, channel),
               now,
+              limits: caps.limitsFor(rule, d.customerId, recipient.timezone),
             });
       if (composition.kind === 'send') {
         outcomes.push({
@@ -161,12 +169,23 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
           channel: composition.channel,
           reason: null,
           dueAt: null,
+          capCountedAt: caps.record(rule, d.customerId, composition.channel),
         });
         messages.push({
           topic: composition.channel === 'email' ? this.topics.emailDispatch : this.topics.webPushDispatch,
           key: d.customerId,
           payload: composition.message,
         });
+      } else if (composition.kind === 'defer') {
+        // Held, never dropped: claimed again when the quiet hours end, and judged against caps then.
+        outcomes.push({
+          id: d.id,
+          status: 'deferred',
+          channel: null,
+          reason: composition.reason,
+          dueAt: composition.until,
+        });
+        continue;
       } else {
         outcomes.push({
           id: d.id,

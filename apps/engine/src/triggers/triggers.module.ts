@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CappingModule } from '../capping/capping.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { RestockModule } from '../restock/restock.module';
@@ -21,7 +22,7 @@ const TRIGGERS = [
 ];
 
 @Module({
-  imports: [DispatchModule, RulesModule, CatalogModule, RestockModule],
+  imports: [DispatchModule, RulesModule, CappingModule, CatalogModule, RestockModule],
   providers: [
     ...TRIGGERS,
     TriggerFactsHandler,

@@ -21,4 +21,6 @@ export class DispatchEntity {
   updatedAt: Date;
   @Column('timestamptz', { name: 'sent_at', nullable: true })
   sentAt: Date | null;
+  @Column('timestamptz', { name: 'cap_counted_at', nullable: true })
+  capCountedAt: Date | null;
 }

@@ -1,5 +1,11 @@
 import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+/** A rule's own caps exemption and quiet hours; a missing `quietHours` means the global ones apply. */
+export interface RulePacing {
+  caps?: { exempt: boolean };
+  quietHours?: { start: string; end: string } | null;
+}
+
 @Entity('rules')
 export class RuleEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -9,6 +15,7 @@ export class RuleEntity {
   @Column('jsonb') params: Record<string, unknown>;
   @Column('jsonb') steps: unknown[];
   @Column('integer') priority: number;
+  @Column('jsonb') pacing: RulePacing;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * time-based moment lives in an indexed column the moment scanner walks incrementally; nothing is
  * scheduled far ahead of its time.
  */
-export class MomentTriggers1764000000000 implements MigrationInterface {
-  name = 'MomentTriggers1764000000000';
+export class MomentTriggers1764200000000 implements MigrationInterface {
+  name = 'MomentTriggers1764200000000';
 
   async up(q: QueryRunner): Promise<void> {
     // Order history per customer, from Order Completed event timestamps (the customer's real history).

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { CapsController } from './caps.controller';
+import { CapsService } from './caps.service';
+
+@Module({
+  controllers: [CapsController],
+  providers: [CapsService],
+})
+export class CapsModule {}

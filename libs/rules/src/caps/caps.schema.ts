@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { isTimeZone } from './local-time';
+
+export const CAP_CHANNELS = ['email', 'webpush', 'any'] as const;
+export type CapChannel = (typeof CAP_CHANNELS)[number];
+
+/** The longest window a cap may count over; it also bounds how much history each decision reads. */
+export const MAX_CAP_DAYS = 90;
+
+/**
+ * A cap window is whole hours (PTnH, rolling) or whole days or weeks (PnD, PnW, counted in the
+ * customer's local calendar days). Mixed forms such as P1DT12H are refused because they would be
+ * neither.
+ */
+export type CapWindow = { unit: 'hours'; count: number } | { unit: 'days'; count: number };
+
+export function parseCapWindow(per: string): CapWindow | null {
+  const match = /^(?:PT(\d+)H|P(\d+)D|P(\d+)W)$/.exec(per);
+  if (match === null) return null;
+  const [, hours, days, weeks] = match;
+  const window: CapWindow =
+    hours !== undefined
+      ? { unit: 'hours', count: Number(hours) }
+      : { unit: 'days', count: days !== undefined ? Number(days) : Number(weeks) * 7 };
+  const spanDays = window.unit === 'hours' ? window.count / 24 : window.count;
+  return window.count >= 1 && spanDays <= MAX_CAP_DAYS ? window : null;
+}
+
+/** How a window is named in a dispatch reason: `16h`, `1d`, `7d`. */
+export function capWindowLabel(window: CapWindow): string {
+  return `${window.count}${window.unit === 'hours' ? 'h' : 'd'}`;
+}
+
+export const capRuleSchema = z.strictObject({
+  channel: z.enum(CAP_CHANNELS),
+  max: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
+  per: z
+    .string()
+    .refine(
+      (per) => parseCapWindow(per) !== null,
+      `must be whole hours (PT16H, rolling) or whole days or weeks (P1D, P7D, P1W, counted in the customer's local days), at most ${MAX_CAP_DAYS} days`,
+    ),
+});
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be local time HH:MM');
+
+/** A daily window in the customer's local time; `start` after `end` crosses midnight (21:00-09:00). */
+export const quietHoursSchema = z
+  .strictObject({ start: hhmm, end: hhmm })
+  .refine((window) => window.start !== window.end, {
+    path: ['end'],
+    message: 'must differ from start (set quietHours to null for none)',
+  });
+
+export const timeZoneSchema = z
+  .string()
+  .refine((zone) => isTimeZone(zone), 'must be an IANA time zone such as Europe/Berlin');
+
+/** What PUT /v1/caps takes and GET /v1/caps answers (CONTRACT §3). */
+export const capSettingsSchema = z.strictObject({
+  rules: z.array(capRuleSchema).max(20),
+  quietHours: quietHoursSchema.nullable(),
+  defaultTimezone: timeZoneSchema,
+});
+
+export type CapRule = z.output<typeof capRuleSchema>;
+export type QuietHours = z.output<typeof quietHoursSchema>;
+export type CapSettings = z.output<typeof capSettingsSchema>;
+
+/**
+ * Until a marketer sets caps, Klaviyo's and Braze's habits apply: one email per 16 hours and three a
+ * week, one push per local day and three a week, five messages a week in all, and nothing at night.
+ */
+export const DEFAULT_CAP_RULES: readonly CapRule[] = [
+  { channel: 'email', max: 1, per: 'PT16H' },
+  { channel: 'email', max: 3, per: 'P7D' },
+  { channel: 'webpush', max: 1, per: 'P1D' },
+  { channel: 'webpush', max: 3, per: 'P7D' },
+  { channel: 'any', max: 5, per: 'P7D' },
+];
+
+export const DEFAULT_QUIET_HOURS: QuietHours = { start: '21:00', end: '09:00' };
+
+export function defaultCapSettings(defaultTimezone: string): CapSettings {
+  return {
+    rules: DEFAULT_CAP_RULES.map((rule) => ({ ...rule })),
+    quietHours: { ...DEFAULT_QUIET_HOURS },
+    defaultTimezone,
+  };
+}
