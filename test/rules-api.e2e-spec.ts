@@ -30,7 +30,7 @@ describe('rules API for every trigger', () => {
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase('rules_api');
-    app = await createApiApp(testConfig(databaseUrl, { DEFAULT_TIMEZONE: 'Europe/Berlin' }));
+    app = await createApiApp(testConfig(databaseUrl));
     await app.listen(0, '127.0.0.1');
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     db = new Client({ connectionString: databaseUrl });

@@ -5,5 +5,6 @@ import { CapsService } from './caps.service';
 @Module({
   controllers: [CapsController],
   providers: [CapsService],
+  exports: [CapsService],
 })
 export class CapsModule {}

@@ -4,6 +4,7 @@ import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { Channel, chooseChannel, Rule } from '@beckon/rules';
 import { loadRecipients, messageData, previewContext, reachOf } from '@beckon/template-context';
 import { renderEmail, RenderedEmail, RenderedWebPush, renderWebPush } from '@beckon/templates';
+import { CapsService } from '../caps/caps.service';
 import { parseWith } from '../errors/parse-with';
 import { ValidationFailedException } from '../errors/validation-failed.exception';
 import { previewRequestSchema } from './rule-preview.schema';
@@ -41,6 +42,7 @@ export class RulePreviewService {
     private readonly db: DataSource,
     @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
     private readonly rules: RulesService,
+    private readonly caps: CapsService,
   ) {}
 
   async preview(ruleId: string, body: unknown): Promise<RulePreview> {
@@ -61,7 +63,7 @@ export class RulePreviewService {
 
     const context = await previewContext(this.db.manager, rule, recipient, {
       productId: request.productId,
-      defaultTimezone: this.config.DEFAULT_TIMEZONE,
+      defaultTimezone: (await this.caps.get()).defaultTimezone,
       now: new Date(),
     });
     // A working link here would unsubscribe the customer when a marketer clicks it in the preview.

@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import {
   addDays,
   BIRTHDAY_STALE_MS,
@@ -12,6 +11,7 @@ import {
   formatLocalDate,
   Rule,
 } from '@beckon/rules';
+import { CapSettingsRepository } from '../capping/cap-settings.repository';
 import { MomentScan, ScanCursor, ScanPage } from './moment-scan';
 
 /**
@@ -24,7 +24,7 @@ import { MomentScan, ScanCursor, ScanPage } from './moment-scan';
 export class BirthdayScan implements MomentScan {
   readonly trigger = 'birthday' as const;
 
-  constructor(@Inject(BECKON_CONFIG) private readonly config: BeckonConfig) {}
+  constructor(private readonly capSettings: CapSettingsRepository) {}
 
   streams(): readonly string[] {
     return ['birthday'];
@@ -40,6 +40,8 @@ export class BirthdayScan implements MomentScan {
     if (from >= horizon) return { cursor, scheduled: 0, done: true };
     const params = rule.params as BirthdayParams;
     const delay = firstStepDelayMs(rule);
+    // Customers who never said where they live are greeted in the shop's default zone.
+    const defaultZone = (await this.capSettings.load(tx)).defaultTimezone;
     let scheduled = 0;
     for (const day of birthdayScanDays(from, horizon, params, delay)) {
       const sendDate = formatLocalDate(addDays(day.celebration, -params.daysBefore));
@@ -63,7 +65,7 @@ export class BirthdayScan implements MomentScan {
           occasion,
           `${sendDate} ${params.sendAt}`,
           delay,
-          this.config.DEFAULT_TIMEZONE,
+          defaultZone,
           day.monthDays,
           from.toISOString(),
           horizon.toISOString(),

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CappingModule } from '../capping/capping.module';
 import { RulesModule } from '../rules/rules.module';
 import { BirthdayScan } from './birthday.scan';
 import { MomentScanner } from './moment-scanner';
@@ -8,7 +9,7 @@ import { SleepScan } from './sleep.scan';
 
 /** Time-based moments (sleep, birthday, reorder) found by indexed, incremental scans. */
 @Module({
-  imports: [RulesModule],
+  imports: [RulesModule, CappingModule],
   providers: [ScanCursorRepository, SleepScan, BirthdayScan, ReorderScan, MomentScanner],
   exports: [MomentScanner],
 })

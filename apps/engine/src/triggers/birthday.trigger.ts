@@ -11,6 +11,7 @@ import {
   Rule,
 } from '@beckon/rules';
 import { birthdayTemplateData } from '@beckon/template-context';
+import { CapSettingsRepository } from '../capping/cap-settings.repository';
 import { DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
 import { eventSchedules } from '../moments/horizon';
 import { ProjectionFacts } from '../profiles/projection-facts';
@@ -25,10 +26,16 @@ interface BirthdayProfile {
 
 /**
  * Birthday: daysBefore days before the birthday, at sendAt in the customer's own time zone (trait or
- * context.timezone, else DEFAULT_TIMEZONE), once a year: the year is the episode. The moment scanner
+ * context.timezone, else the shop's default zone, the one quiet hours use), once a year: the year is
+ * the episode. The moment scanner
  * schedules greetings a day or two ahead; an identify that sets or changes a birthday close to its
  * date schedules (or moves) it here, and the send time is checked again when it comes due.
  */
+function zoneOf(profile: BirthdayProfile, defaultZone: string): string {
+  const zone = profile.timezone;
+  return zone !== null && isValidTimezone(zone) ? zone : defaultZone;
+}
+
 @Injectable()
 export class BirthdayTrigger implements OccasionResolver {
   readonly trigger = 'birthday' as const;
@@ -37,6 +44,7 @@ export class BirthdayTrigger implements OccasionResolver {
     @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
     private readonly rules: RuleCache,
     private readonly dispatches: DispatchRepository,
+    private readonly capSettings: CapSettingsRepository,
   ) {}
 
   async onFacts(tx: EntityManager, facts: ProjectionFacts, now = new Date()): Promise<void> {
@@ -44,6 +52,7 @@ export class BirthdayTrigger implements OccasionResolver {
     const rules = await this.rules.enabledFor(this.trigger);
     if (rules.length === 0) return;
     const profiles = await this.profiles(tx, facts.birthdayChanges);
+    const defaultZone = (await this.capSettings.load(tx)).defaultTimezone;
     const pending: PendingStep[] = [];
     for (const rule of rules) {
       for (const profile of profiles.values()) {
@@ -51,7 +60,7 @@ export class BirthdayTrigger implements OccasionResolver {
         const next = nextBirthdayStep(
           profile.birthday,
           rule.params as BirthdayParams,
-          this.zoneOf(profile),
+          zoneOf(profile, defaultZone),
           firstStepDelayMs(rule),
           now,
         );
@@ -80,6 +89,7 @@ export class BirthdayTrigger implements OccasionResolver {
       tx,
       due.map((d) => d.customerId),
     );
+    const defaultZone = (await this.capSettings.load(tx)).defaultTimezone;
     const outcomes = new Map<string, OccasionOutcome>();
     for (const d of due) {
       const rule = rules.get(d.ruleId)!;
@@ -97,7 +107,7 @@ export class BirthdayTrigger implements OccasionResolver {
               profile.birthday,
               year,
               rule.params as BirthdayParams,
-              this.zoneOf(profile),
+              zoneOf(profile, defaultZone),
               firstStepDelayMs(rule),
               now,
             );
@@ -110,11 +120,6 @@ export class BirthdayTrigger implements OccasionResolver {
       }
     }
     return outcomes;
-  }
-
-  private zoneOf(profile: BirthdayProfile): string {
-    const zone = profile.timezone;
-    return zone !== null && isValidTimezone(zone) ? zone : this.config.DEFAULT_TIMEZONE;
   }
 
   private async profiles(tx: EntityManager, customerIds: readonly string[]): Promise<Map<string, BirthdayProfile>> {
