@@ -134,11 +134,9 @@ export class DispatchRepository {
     occasionPrefix: string,
     reason: string,
   ): Promise<void> {
-    if (customerIds.length === 0) return;
-    await tx.query(
-      `UPDATE dispatches SET status = 'suppressed', reason = $3, due_at = NULL, updated_at = now()
-       WHERE customer_id = ANY($1::text[]) AND status IN ${PENDING} AND occasion LIKE $2`,
-      [customerIds, `${occasionPrefix.replace(/[%_\\]/g, '\\$&')}%`, reason],
+    await this.endSequences(
+      tx,
+      customerIds.map((customerId) => ({ customerId, occasionPrefix, keepOccasion: null, reason })),
     );
   }
 
