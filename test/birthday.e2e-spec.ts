@@ -1,20 +1,18 @@
 import { MomentScanner } from '../apps/engine/src/moments/moment-scanner';
 import { RuleCache } from '../apps/engine/src/rules/rule-cache';
-import { addDays, birthdaySendAt, formatLocalDate, LocalDate, Rule, zoneOffsetMs } from '../libs/rules/src';
+import { addDays, birthdaySendAt, CalendarDate, formatLocalDate, Rule, wallClock } from '../libs/rules/src';
 import { createRule, dispatchesOf, settle, Stack, startStack } from './support/stack';
 import { eventually, identify } from './support/storefront';
 
 const DAY = 24 * 3600 * 1000;
 
 /** Today's date and time of day on the wall clocks of a zone. */
-function wallClock(zone: string, at = new Date()): { date: LocalDate; hhmm: string } {
-  const local = new Date(at.getTime() + zoneOffsetMs(at.getTime(), zone));
-  const date = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
-  const hhmm = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
-  return { date, hhmm };
+function localNow(zone: string): { date: CalendarDate; hhmm: string } {
+  const { year, month, day, hour, minute } = wallClock(new Date(), zone);
+  return { date: { year, month, day }, hhmm: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}` };
 }
 
-const birthdayIn = (date: LocalDate, bornIn: number) => formatLocalDate({ ...date, year: bornIn });
+const birthdayIn = (date: CalendarDate, bornIn: number) => formatLocalDate({ ...date, year: bornIn });
 
 /**
  * Birthday on the real stack: the moment scanner computes each customer's send time in SQL in their
@@ -35,7 +33,7 @@ describe('birthday, end to end', () => {
 
   it('greets daysBefore days ahead at sendAt in the customer’s own time zone, once a year', async () => {
     // sendAt is this minute in Tokyo, so a Tokyo customer whose birthday is in two days is due right now.
-    const tokyo = wallClock('Asia/Tokyo');
+    const tokyo = localNow('Asia/Tokyo');
     const params = { daysBefore: 2, sendAt: tokyo.hhmm };
     const rule = await createRule(stack, {
       name: 'Birthday',
@@ -59,7 +57,7 @@ describe('birthday, end to end', () => {
     // Two customers due later: one in New York (context.timezone), one in the default zone (Berlin).
     const later = (zone: string) => {
       for (let days = -1; days <= 4; days++) {
-        const date = addDays(wallClock(zone).date, days);
+        const date = addDays(localNow(zone).date, days);
         const due = birthdaySendAt(birthdayIn(date, 1985), date.year, params, zone);
         const horizon = Math.floor(Date.now() / DAY) * DAY + 2 * DAY;
         if (due.getTime() > Date.now() + 3600_000 && due.getTime() <= horizon)

@@ -1,5 +1,6 @@
 import { RuleParams } from './rule.schema';
-import { addDays, isLeapYear, LocalDate, parseLocalDate, utcDateOf, zonedTimeToInstant } from './zoned-time';
+import { addDays, CalendarDate } from './caps/local-time';
+import { isLeapYear, parseLocalDate, utcDateOf, zonedTimeToInstant } from './zoned-time';
 
 export type BirthdayParams = RuleParams<'birthday'>;
 
@@ -11,7 +12,7 @@ export function birthdayYearOf(occasion: string): number | null {
 }
 
 /** The day a birthday is celebrated in a given year: 29 February falls on 28 February outside leap years. */
-export function celebrationDate(birthday: string, year: number): LocalDate {
+export function celebrationDate(birthday: string, year: number): CalendarDate {
   const { month, day } = parseLocalDate(birthday);
   if (month === 2 && day === 29 && !isLeapYear(year)) return { year, month: 2, day: 28 };
   return { year, month, day };
@@ -46,7 +47,7 @@ export function nextBirthdayStep(
 
 export interface BirthdayScanDay {
   /** The celebration date the scan computes send times for. */
-  celebration: LocalDate;
+  celebration: CalendarDate;
   /** Birthday month-days (month * 100 + day) celebrated on it: 229 joins 228 outside leap years. */
   monthDays: number[];
 }
@@ -72,7 +73,7 @@ export function birthdayScanDays(
   return days;
 }
 
-function compare(a: LocalDate, b: LocalDate): number {
+function compare(a: CalendarDate, b: CalendarDate): number {
   return a.year - b.year || a.month - b.month || a.day - b.day;
 }
 

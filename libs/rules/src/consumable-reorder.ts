@@ -1,6 +1,6 @@
 import { RuleParams } from './rule.schema';
 import { fromOccasionPart, occasionPart } from './occasion-part';
-import { DAY_MS } from './sleeping-customer';
+import { DAY_MS } from './caps/local-time';
 
 export type ReorderParams = RuleParams<'consumable_reorder'>;
 

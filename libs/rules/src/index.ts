@@ -45,16 +45,9 @@ export { chooseChannel } from './choose-channel';
 export type { ChannelChoice, ChannelReach } from './choose-channel';
 export { dispatchKey, dispatchKeySql } from './dispatch-key';
 export { occasionPart, occasionPartSql } from './occasion-part';
-export {
-  addDays,
-  formatLocalDate,
-  isLeapYear,
-  parseLocalDate,
-  utcDateOf,
-  zonedTimeToInstant,
-  zoneOffsetMs,
-} from './zoned-time';
-export type { LocalDate } from './zoned-time';
+export { addDays, DAY_MS, wallClock, zoneOffsetMs } from './caps/local-time';
+export type { CalendarDate } from './caps/local-time';
+export { formatLocalDate, isLeapYear, parseLocalDate, utcDateOf, zonedTimeToInstant } from './zoned-time';
 export {
   BIRTHDAY_STALE_MS,
   birthdayOccasion,
@@ -68,7 +61,6 @@ export {
 export type { BirthdayParams, BirthdayScanDay, BirthdayStep, BirthdayVerdict } from './birthday';
 export {
   asleepIfLastOrderBefore,
-  DAY_MS,
   SLEEP_OCCASION_PREFIX,
   sleepOccasion,
   sleepStepDueAt,

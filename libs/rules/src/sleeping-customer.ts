@@ -1,8 +1,8 @@
+import { DAY_MS } from './caps/local-time';
 import { RuleParams } from './rule.schema';
 
 export type SleepParams = RuleParams<'sleeping_customer'>;
 
-export const DAY_MS = 24 * 3600 * 1000;
 export const SLEEP_OCCASION_PREFIX = 'sleep:';
 
 /** One sleep episode per last order: a new order starts a new episode with a new key. */

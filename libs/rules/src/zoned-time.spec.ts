@@ -1,4 +1,5 @@
-import { addDays, zonedTimeToInstant, zoneOffsetMs } from './zoned-time';
+import { addDays, zoneOffsetMs } from './caps/local-time';
+import { zonedTimeToInstant } from './zoned-time';
 
 describe('zonedTimeToInstant', () => {
   it('reads a wall-clock time in the given zone', () => {

@@ -1,73 +1,29 @@
-/** A calendar date without a time zone. Months are 1-12. */
-export interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds (east positive). */
-export function zoneOffsetMs(instant: number, zone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wallClock = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wallClock - Math.floor(instant / 1000) * 1000;
-}
-
-const DAY_MS = 24 * 3600 * 1000;
+import { CalendarDate, DAY_MS, instantsOf, zoneOffsetMs } from './caps/local-time';
 
 /**
  * The instant a wall-clock time happens in a zone. Around DST changes it answers as PostgreSQL's
  * `timestamp AT TIME ZONE zone` does, so the scanner's SQL and this function always agree: a time
- * skipped by spring-forward is read with the offset before the change, a repeated time as its later
- * (standard-time) occurrence.
+ * repeated when clocks go back is its later (standard-time) occurrence, a time skipped when they jump
+ * is read with the offset before the jump.
  */
-export function zonedTimeToInstant(date: LocalDate, hhmm: string, zone: string): Date {
+export function zonedTimeToInstant(date: CalendarDate, hhmm: string, zone: string): Date {
   const [hour, minute] = hhmm.split(':').map(Number);
+  const occurrences = instantsOf(date, hour * 60 + minute, zone);
+  if (occurrences.length > 0) return occurrences[occurrences.length - 1];
   const wall = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
-  const before = zoneOffsetMs(wall - DAY_MS, zone);
-  const after = zoneOffsetMs(wall + DAY_MS, zone);
-  const later = wall - after;
-  if (zoneOffsetMs(later, zone) === after) return new Date(later);
-  return new Date(wall - before);
+  return new Date(wall - zoneOffsetMs(wall - DAY_MS, zone));
 }
 
-export function addDays(date: LocalDate, days: number): LocalDate {
-  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day) + days * DAY_MS);
-  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
-}
-
-export function utcDateOf(instant: Date): LocalDate {
+export function utcDateOf(instant: Date): CalendarDate {
   return { year: instant.getUTCFullYear(), month: instant.getUTCMonth() + 1, day: instant.getUTCDate() };
 }
 
-export function formatLocalDate(date: LocalDate): string {
+export function formatLocalDate(date: CalendarDate): string {
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}`;
 }
 
-export function parseLocalDate(value: string): LocalDate {
+export function parseLocalDate(value: string): CalendarDate {
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
   return { year, month, day };
 }

@@ -1,10 +1,10 @@
 import { EntityManager } from 'typeorm';
+import { DAY_MS } from '@beckon/rules';
 import { CatalogProduct, ProductLine, productTemplateData } from './catalog';
 import { PastOrder, pickRecommendations } from './recommendations';
 
 /** Recommendations look at this many recent orders per customer; older taste matters less. */
 const HISTORY_ORDERS = 20;
-const DAY_MS = 24 * 3600 * 1000;
 
 /** The latest orders of each customer, newest first, one query for the whole batch. */
 export async function loadOrderHistories(

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BECKON_CONFIG, BeckonConfig, isValidTimezone } from '@beckon/config';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import {
   BirthdayParams,
   birthdayOccasion,
   birthdayVerdict,
   birthdayYearOf,
   firstStepDelayMs,
+  isTimeZone,
   nextBirthdayStep,
   Rule,
 } from '@beckon/rules';
@@ -33,7 +34,7 @@ interface BirthdayProfile {
  */
 function zoneOf(profile: BirthdayProfile, defaultZone: string): string {
   const zone = profile.timezone;
-  return zone !== null && isValidTimezone(zone) ? zone : defaultZone;
+  return zone !== null && isTimeZone(zone) ? zone : defaultZone;
 }
 
 @Injectable()
