@@ -4,6 +4,7 @@ import {
   birthdayVerdict,
   birthdayYearOf,
   celebrationDate,
+  currentBirthdayStep,
   nextBirthdayStep,
 } from './birthday';
 
@@ -78,6 +79,24 @@ describe('nextBirthdayStep', () => {
     expect(nextBirthdayStep('2000-02-29', params, 'Europe/Berlin', 0, at('2027-01-10T00:00:00Z'))).toEqual({
       year: 2027,
       dueAt: at('2027-02-28T09:00:00Z'),
+    });
+  });
+});
+
+describe('currentBirthdayStep', () => {
+  const params = { daysBefore: 0, sendAt: '10:00' };
+
+  it('keeps today’s greeting when its hour passed less than a day ago', () => {
+    expect(currentBirthdayStep('1990-05-17', params, 'UTC', 0, at('2026-05-17T18:00:00Z'))).toEqual({
+      year: 2026,
+      dueAt: at('2026-05-17T10:00:00Z'),
+    });
+  });
+
+  it('moves on to next year once the greeting is more than a day late', () => {
+    expect(currentBirthdayStep('1990-05-17', params, 'UTC', 0, at('2026-05-18T10:00:01Z'))).toEqual({
+      year: 2027,
+      dueAt: at('2027-05-17T10:00:00Z'),
     });
   });
 });

@@ -30,19 +30,33 @@ export interface BirthdayStep {
   dueAt: Date;
 }
 
-/** The first birthday whose first step is still ahead: one already passed this year moves to the next. */
+/** The first birthday whose first step comes due after `after`: one already passed moves to the next year. */
 export function nextBirthdayStep(
+  birthday: string,
+  params: BirthdayParams,
+  zone: string,
+  firstDelayMs: number,
+  after: Date,
+): BirthdayStep {
+  // A January birthday greeted days before is sent in the previous December, hence the year before.
+  for (let year = after.getUTCFullYear() - 1; ; year++) {
+    const dueAt = new Date(birthdaySendAt(birthday, year, params, zone).getTime() + firstDelayMs);
+    if (dueAt > after) return { year, dueAt };
+  }
+}
+
+/**
+ * The greeting a birthday told us now should get: today's, even if its hour passed (up to a day late,
+ * as the scanner allows; the scan may have gone by before we knew the birthday), else the next one.
+ */
+export function currentBirthdayStep(
   birthday: string,
   params: BirthdayParams,
   zone: string,
   firstDelayMs: number,
   now: Date,
 ): BirthdayStep {
-  // A January birthday greeted days before is sent in the previous December, hence the year before.
-  for (let year = now.getUTCFullYear() - 1; ; year++) {
-    const dueAt = new Date(birthdaySendAt(birthday, year, params, zone).getTime() + firstDelayMs);
-    if (dueAt > now) return { year, dueAt };
-  }
+  return nextBirthdayStep(birthday, params, zone, firstDelayMs, new Date(now.getTime() - BIRTHDAY_STALE_MS));
 }
 
 export interface BirthdayScanDay {

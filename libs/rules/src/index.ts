@@ -56,6 +56,7 @@ export {
   birthdayVerdict,
   birthdayYearOf,
   celebrationDate,
+  currentBirthdayStep,
   nextBirthdayStep,
 } from './birthday';
 export type { BirthdayParams, BirthdayScanDay, BirthdayStep, BirthdayVerdict } from './birthday';

@@ -8,7 +8,7 @@ import {
   birthdayYearOf,
   firstStepDelayMs,
   isTimeZone,
-  nextBirthdayStep,
+  currentBirthdayStep,
   Rule,
 } from '@beckon/rules';
 import { birthdayTemplateData } from '@beckon/template-context';
@@ -28,9 +28,9 @@ interface BirthdayProfile {
 /**
  * Birthday: daysBefore days before the birthday, at sendAt in the customer's own time zone (trait or
  * context.timezone, else the shop's default zone, the one quiet hours use), once a year: the year is
- * the episode. The moment scanner
- * schedules greetings a day or two ahead; an identify that sets or changes a birthday close to its
- * date schedules (or moves) it here, and the send time is checked again when it comes due.
+ * the episode. The moment scanner schedules greetings a day or two ahead; an identify that sets or
+ * changes a birthday close to its date schedules (or moves) it here, today's too when its hour passed
+ * less than a day ago (the scan may have gone by first). The send time is checked again when due.
  */
 function zoneOf(profile: BirthdayProfile, defaultZone: string): string {
   const zone = profile.timezone;
@@ -58,7 +58,7 @@ export class BirthdayTrigger implements OccasionResolver {
     for (const rule of rules) {
       for (const profile of profiles.values()) {
         if (profile.birthday === null) continue;
-        const next = nextBirthdayStep(
+        const next = currentBirthdayStep(
           profile.birthday,
           rule.params as BirthdayParams,
           zoneOf(profile, defaultZone),
