@@ -1,16 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { foldStock } from '@beckon/rules';
-import { ProductDetails } from './catalog-records';
+import { changesProduct, ProductDetails, StoredProduct } from './catalog-records';
 
 /** The product catalog as storefront events describe it: details from any event, stock from Inventory Updated. */
 @Injectable()
 export class CatalogRepository {
   /**
-   * Customer events (details) and catalog events (stock) of one product arrive on different partitions,
-   * so rows are written in id order: two batches never lock the same products in opposite orders.
+   * Most events repeat what the catalog already says, so only new or changed products are written:
+   * reading first is far cheaper than an upsert, which locks every row it touches even when nothing
+   * changes. Customer events (details) and catalog events (stock) of one product arrive on different
+   * partitions, so rows are written in id order: two batches never lock products in opposite orders.
    */
-  async upsertDetails(tx: EntityManager, details: readonly ProductDetails[]): Promise<void> {
+  async upsertDetails(tx: EntityManager, all: readonly ProductDetails[]): Promise<void> {
+    if (all.length === 0) return;
+    const known: StoredProduct[] = await tx.query(
+      `SELECT id, sku, name, price, url, image_url FROM products WHERE id = ANY($1::text[])`,
+      [all.map((d) => d.id)],
+    );
+    const byId = new Map(known.map((row) => [row.id, row]));
+    const details = all.filter((d) => changesProduct(byId.get(d.id), d));
     if (details.length === 0) return;
     await tx.query(
       `INSERT INTO products AS p (id, sku, name, price, url, image_url)
