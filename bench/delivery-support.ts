@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Kafka, Message, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { ensureTopics } from '@beckon/kafka';
 import { dataSourceOptions, ensureDatabase, runMigrations } from '@beckon/persistence';
 import type { ReceiverReady, ReceiverStats } from './receiver-process';
 
@@ -19,7 +20,13 @@ export interface Receiver {
 
 export async function spawnReceiver(mode: 'smtp' | 'push', env: Record<string, string> = {}): Promise<Receiver> {
   const child: ChildProcess = fork(join(__dirname, 'receiver-process.ts'), [mode], {
-    execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+    execArgv: [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      ...(process.env.BENCH_RECEIVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/recvprof'] : []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -98,6 +105,36 @@ export async function produceAll(kafka: Kafka, topic: string, messages: Message[
     }
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** The service's topics as it would create them (4 partitions), so the backlog can be produced before it starts. */
+export async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, topics);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** When the service claimed its first attempt, and how many dispatches were finished by then. */
+export async function waitUntilStarted(
+  db: Client,
+  channel: string,
+  timeoutMs: number,
+): Promise<{ at: number; finished: number }> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query<{ attempts: number; finished: number }>(
+      `SELECT (SELECT count(*) FROM delivery_attempts WHERE channel = $1)::int AS attempts,
+              (SELECT count(*) FROM dispatches WHERE channel = $1 AND status IN ('sent', 'failed'))::int AS finished`,
+      [channel],
+    );
+    if (rows[0].attempts > 0) return { at: performance.now(), finished: rows[0].finished };
+    if (performance.now() > deadline) throw new Error(`${channel} service claimed nothing within ${timeoutMs} ms`);
+    await sleep(10);
   }
 }
 

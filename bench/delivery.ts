@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
@@ -12,13 +13,13 @@ import { Client } from 'pg';
 import webpush from 'web-push';
 import { BeckonConfig, loadConfig } from '@beckon/config';
 import { EmailDispatchMessage, PushSubscriptionKeys, topicNames, WebPushDispatchMessage } from '@beckon/contracts';
-import { waitUntilDeliveryReady } from '@beckon/delivery';
 import { createEmailApp } from '../apps/email/src/email.app';
 import { composeMail } from '../apps/email/src/mail-message';
 import { buildPushPayload } from '../apps/webpush/src/push-payload';
 import { createPushAgent } from '../apps/webpush/src/push-sender';
 import { createWebPushApp } from '../apps/webpush/src/webpush.app';
 import { generateLocalhostCertificate } from '../test/support/push-endpoint';
+import { CpuProfile } from './cpu-profile';
 import * as support from './delivery-support';
 
 /**
@@ -30,12 +31,18 @@ import * as support from './delivery-support';
  *   BENCH_DELIVERY_MESSAGES  dispatches per service                      (default 20000)
  *   BENCH_EMAIL_BASELINE     mails sent by the default nodemailer pool   (default 2000: it does ~100/s)
  *   BENCH_PUSH_BASELINE      pushes sent by plain sendNotification       (default 5000)
+ *   BENCH_DELIVERY_CHANNELS  which services                              (default email,webpush)
+ *   BENCH_SMTP_POOL_SIZE     SMTP_POOL_SIZE of the email service        (default 5, the service's default)
+ *   BENCH_RECEIVER_PROF=1    --cpu-prof for the receiver processes (files in /tmp/recvprof)
+ *   BENCH_CPU_PROFILE=1      V8 CPU profile of each service phase (summary printed, raw file in /tmp)
  *   BENCH_DELIVERY_DATABASE  database created and dropped for it         (default beckon_bench_delivery)
  */
 
 const N = Number(process.env.BENCH_DELIVERY_MESSAGES ?? 20_000);
 const EMAIL_BASELINE = Number(process.env.BENCH_EMAIL_BASELINE ?? 2_000);
 const PUSH_BASELINE = Number(process.env.BENCH_PUSH_BASELINE ?? 5_000);
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
+const CHANNELS = (process.env.BENCH_DELIVERY_CHANNELS ?? 'email,webpush').split(',');
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const STALL_MS = Number(process.env.BENCH_TIMEOUT_S ?? 120) * 1000;
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
@@ -99,7 +106,11 @@ function emailFor(id: string, customerId: string): EmailDispatchMessage {
   };
 }
 
-/** Time from the first produce until every dispatch is finished, and what the receiver and database say. */
+/**
+ * The dispatches are produced first, then the service starts on the backlog (as the engine bench
+ * does): the clock runs from its first claimed attempt until every dispatch is finished, so neither
+ * start-up nor this process's producer is in the figure.
+ */
 async function measureService(
   db: Client,
   kafka: Kafka,
@@ -107,34 +118,53 @@ async function measureService(
   topic: string,
   receiver: support.Receiver,
   message: (id: string, customerId: string, index: number) => object,
-): Promise<{ rate: number; problems: string[] }> {
+  start: () => Promise<INestApplication>,
+): Promise<{ app: INestApplication; rate: number; problems: string[] }> {
   const rows = await support.insertQueuedDispatches(db, channel, N);
   const messages = rows.map((r, i) => ({ key: r.customerId, value: JSON.stringify(message(r.id, r.customerId, i)) }));
-  const before = await receiver.stats();
-  const started = performance.now();
   await support.produceAll(kafka, topic, messages);
+  const before = await receiver.stats();
+  const app = await start();
+  const startedAt = await support.waitUntilStarted(db, channel, STALL_MS);
+  const profile = CPU_PROFILE ? new CpuProfile() : undefined;
+  await profile?.start();
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   await support.waitUntilFinished(db, channel, N, STALL_MS);
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (performance.now() - startedAt.at) / 1000;
+  await profile?.stop(`/tmp/beckon-bench-${RUN}-${channel}.cpuprofile`);
   const after = await receiver.stats();
+  const used = process.cpuUsage(cpu);
   const counts = await support.statusCounts(db, channel);
-  log(`${channel} service: ${fmt(N)} in ${seconds.toFixed(2)} s; dispatches ${JSON.stringify(counts)}`);
+  const measured = N - startedAt.finished;
+  log(`${channel} service: ${fmt(measured)} in ${seconds.toFixed(2)} s; dispatches ${JSON.stringify(counts)}`);
+  log(
+    `  CPU: service process ${fmt((used.user + used.system) / 1e6, 1)} s (event loop ` +
+      `${fmt(100 * performance.eventLoopUtilization(elu).utilization)} % busy), receiver ` +
+      `${fmt(after.cpuSeconds - before.cpuSeconds, 1)} s, over ${seconds.toFixed(1)} s on ${os.availableParallelism()} cores`,
+  );
   const problems: string[] = [];
   if (counts.sent !== N) problems.push(`${fmt(N - (counts.sent ?? 0))} ${channel} dispatches not sent`);
   const received = after.count - before.count;
   const distinct = after.unique - before.unique;
   if (received !== N || distinct !== N) problems.push(`${channel} receiver got ${received} (${distinct} distinct)`);
-  return { rate: N / seconds, problems };
+  return { app, rate: measured / seconds, problems };
 }
 
 async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
   const sink = await support.spawnReceiver('smtp');
   let app: INestApplication | undefined;
   try {
-    const config = serviceConfig({ SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SMTP_POOL_SIZE: '5', MAIL_FROM });
-    app = await createEmailApp(config);
-    await waitUntilDeliveryReady(app);
+    const config = serviceConfig({
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+      SMTP_POOL_SIZE: process.env.BENCH_SMTP_POOL_SIZE ?? '5',
+      MAIL_FROM,
+    });
     const topic = topicNames(config.KAFKA_EVENTS_TOPIC, PREFIX).emailDispatch;
-    const { rate, problems } = await measureService(db, kafka, 'email', topic, sink, emailFor);
+    await support.createTopics(kafka, [topic]);
+    const measured = await measureService(db, kafka, 'email', topic, sink, emailFor, () => createEmailApp(config));
+    const { rate, problems } = measured;
+    app = measured.app;
     await app.close();
     app = undefined;
 
@@ -169,9 +199,8 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT,
     });
-    app = await createWebPushApp(config, { agent });
-    await waitUntilDeliveryReady(app);
     const topic = topicNames(config.KAFKA_EVENTS_TOPIC, PREFIX).webPushDispatch;
+    await support.createTopics(kafka, [topic]);
     const pushFor = (id: string, customerId: string, i: number): WebPushDispatchMessage => ({
       ...envelope(id, customerId),
       channel: 'webpush',
@@ -181,7 +210,11 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
       urgency: 'normal',
       topic: 'cart',
     });
-    const { rate, problems } = await measureService(db, kafka, 'webpush', topic, endpoint, pushFor);
+    const measured = await measureService(db, kafka, 'webpush', topic, endpoint, pushFor, () =>
+      createWebPushApp(config, { agent }),
+    );
+    const { rate, problems } = measured;
+    app = measured.app;
     await app.close();
     app = undefined;
 
@@ -234,7 +267,10 @@ export async function runDeliveryBench(): Promise<ChannelResult[]> {
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   try {
-    return [await benchEmail(db, kafka), await benchWebPush(db, kafka)];
+    const results: ChannelResult[] = [];
+    if (CHANNELS.includes('email')) results.push(await benchEmail(db, kafka));
+    if (CHANNELS.includes('webpush')) results.push(await benchWebPush(db, kafka));
+    return results;
   } finally {
     await db.end();
     const admin = kafka.admin();

@@ -15,7 +15,14 @@ export interface ReceiverStats {
   /** Distinct dispatch ids seen; count - unique are duplicates (or messages without an id). */
   unique: number;
   rejected: number;
+  /** CPU seconds (user + system) the receiver process used so far. */
+  cpuSeconds: number;
 }
+
+const cpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 export type ReceiverReady = { type: 'ready'; port: number; subscriptions?: unknown[] };
 
@@ -47,7 +54,7 @@ function countingSmtp(): void {
   server.listen(0, '127.0.0.1', () => {
     send({ type: 'ready', port: (server.server.address() as AddressInfo).port } satisfies ReceiverReady);
   });
-  process.on('message', () => send({ type: 'stats', count, unique: ids.size, rejected: 0 }));
+  process.on('message', () => send({ type: 'stats', count, unique: ids.size, rejected: 0, cpuSeconds: cpuSeconds() }));
 }
 
 async function pushEndpoint(): Promise<void> {
@@ -65,11 +72,18 @@ async function pushEndpoint(): Promise<void> {
       const id = (endpoint.received[counted].json as { dispatchId?: string } | undefined)?.dispatchId;
       if (id) ids.add(id);
     }
-    send({ type: 'stats', count: counted, unique: ids.size, rejected: endpoint.rejected.length });
+    send({
+      type: 'stats',
+      count: counted,
+      unique: ids.size,
+      rejected: endpoint.rejected.length,
+      cpuSeconds: cpuSeconds(),
+    });
   });
 }
 
 process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0)); // exit normally, so --cpu-prof writes its profile
 if (process.argv[2] === 'smtp') countingSmtp();
 else
   pushEndpoint().catch((err: unknown) => {
