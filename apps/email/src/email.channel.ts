@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_POLICY, DeliveryChannel, DeliveryOutcome, RetryPolicy, wi
 import { parseEmailDispatch } from './email-dispatch.schema';
 import { composeMail, senderDomain } from './mail-message';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
-import { classifySmtpError, SmtpVerdict } from './smtp-errors';
+import { classifySmtpError, isHardBounce, SmtpVerdict } from './smtp-errors';
 
 export interface EmailDeliveryOptions {
   /** In-process retries of transient SMTP failures; default 3 retries after 0.5 s, 1 s, 2 s. */
@@ -16,7 +16,7 @@ export interface EmailDeliveryOptions {
 
 export const EMAIL_DELIVERY_OPTIONS = Symbol('EMAIL_DELIVERY_OPTIONS');
 
-type SendResult = { ok: true; response: string } | { ok: false; verdict: SmtpVerdict; error: string };
+type SendResult = { ok: true; response: string } | { ok: false; verdict: SmtpVerdict; error: string; bounced: boolean };
 
 /** Sends one dispatch as one mail through the pooled SMTP transport. */
 @Injectable()
@@ -51,7 +51,10 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
       } catch (err) {
         const verdict = classifySmtpError(err);
         const error = err instanceof Error ? err.message : String(err);
-        return { retry: verdict.kind === 'transient', value: { ok: false, verdict, error } };
+        return {
+          retry: verdict.kind === 'transient',
+          value: { ok: false, verdict, error, bounced: isHardBounce(err) },
+        };
       }
     });
     const base = { dispatchId: message.dispatchId, attempts: tries };
@@ -62,6 +65,7 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
       reason: value.verdict.reason,
       providerResponse: value.verdict.response,
       error: value.error,
+      bouncedAddress: value.bounced ? message.to : null,
     };
   }
 }

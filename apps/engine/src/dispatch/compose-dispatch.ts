@@ -47,7 +47,9 @@ export function composeDispatch(input: ComposeInput): Composition {
   const { recipient, limits } = input;
   const reach = {
     email: {
-      reachable: recipient.email !== null,
+      reachable: recipient.email !== null && !recipient.emailUndeliverable,
+      // An address that hard-bounced is as good as none, but ops should see which it was.
+      unreachableReason: recipient.email !== null ? 'undeliverable' : undefined,
       consented: recipient.emailConsent,
     },
     webpush: {

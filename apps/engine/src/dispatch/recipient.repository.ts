@@ -17,9 +17,11 @@ export class RecipientRepository {
       timezone: string | null;
       traits: Record<string, unknown>;
       email_consent: boolean;
+      email_undeliverable: boolean;
       webpush_consent: boolean;
     }> = await tx.query(
-      `SELECT id, email, first_name, last_name, locale, timezone, traits, email_consent, webpush_consent
+      `SELECT id, email, first_name, last_name, locale, timezone, traits, email_consent, webpush_consent,
+              email_undeliverable_at IS NOT NULL AS email_undeliverable
        FROM customers WHERE id = ANY($1::text[])`,
       [ids],
     );
@@ -44,6 +46,7 @@ export class RecipientRepository {
         timezone: c.timezone,
         traits: c.traits,
         emailConsent: c.email_consent,
+        emailUndeliverable: c.email_undeliverable,
         webpushConsent: c.webpush_consent,
         subscriptions: [],
       });

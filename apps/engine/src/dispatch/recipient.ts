@@ -10,6 +10,8 @@ export interface Recipient {
   timezone: string | null;
   traits: Record<string, unknown>;
   emailConsent: boolean;
+  /** The address hard-bounced (see customers.email_undeliverable_at): as good as none. */
+  emailUndeliverable: boolean;
   webpushConsent: boolean;
   subscriptions: PushSubscriptionKeys[];
 }
