@@ -3,7 +3,9 @@ import net from 'node:net';
 import nodemailer, { Transporter } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
+import DKIM from 'nodemailer/lib/dkim';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { dkimOptions } from './dkim';
 
 export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
 export type MailTransport = Transporter<SMTPPool.SentMessageInfo>;
@@ -61,9 +63,13 @@ export function connectWithoutDelay(
   });
 }
 
-/** A pooled SMTP transport for `SMTP_URL` (smtp:// or smtps://, credentials and options in the URL). */
-export function createMailTransport(smtpUrl: string, poolSize: number): MailTransport {
+/**
+ * A pooled SMTP transport for `SMTP_URL` (smtp:// or smtps://, credentials and options in the URL),
+ * signing every mail with `dkim` when given.
+ */
+export function createMailTransport(smtpUrl: string, poolSize: number, dkim?: DKIM.Options): MailTransport {
   return nodemailer.createTransport({
+    ...(dkim ? { dkim } : {}),
     ...parseConnectionUrl(smtpUrl),
     pool: true,
     maxConnections: poolSize,
@@ -81,7 +87,7 @@ export function createMailTransport(smtpUrl: string, poolSize: number): MailTran
       inject: [BECKON_CONFIG],
       useFactory: (config: BeckonConfig): MailTransport => {
         if (!config.SMTP_URL) throw new Error('email service needs SMTP_URL to be set');
-        const transport = createMailTransport(config.SMTP_URL, config.SMTP_POOL_SIZE);
+        const transport = createMailTransport(config.SMTP_URL, config.SMTP_POOL_SIZE, dkimOptions(config));
         const logger = new Logger('MailTransport');
         // A pooled connection's error is also reported to the send it broke; unhandled it would end the process.
         transport.on('error', (err) => logger.warn(`SMTP transport: ${err.message}`));
