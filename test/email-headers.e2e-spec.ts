@@ -10,7 +10,10 @@ import { verifyDkim } from './support/dkim-verify';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
 
-/** What a receiving mailbox provider checks: a DKIM signature covering the one-click unsubscribe headers. */
+/**
+ * What a receiving mailbox provider checks: List-Unsubscribe with the HTTPS link and the mailto, and
+ * a DKIM signature covering both unsubscribe headers.
+ */
 describe('email headers as the receiver sees them', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let databaseUrl: string;
@@ -29,6 +32,7 @@ describe('email headers as the receiver sees them', () => {
       SMTP_URL: sink.url,
       DKIM_DOMAIN: 'example.com',
       DKIM_SELECTOR: 'beckon2025',
+      UNSUBSCRIBE_MAILTO: 'unsubscribe@example.com',
       // As an env file carries it: one line, newlines escaped.
       DKIM_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\\n'),
     });
@@ -78,8 +82,11 @@ describe('email headers as the receiver sees them', () => {
     return { id, mail: await sink.waitFor((m) => m.headers['x-beckon-dispatch'] === id) };
   }
 
-  it('signs with DKIM, covering List-Unsubscribe and List-Unsubscribe-Post', async () => {
-    const { mail } = await send();
+  it('lists the HTTPS link then the mailto, and signs both unsubscribe headers with DKIM', async () => {
+    const { id, mail } = await send();
+    expect(mail.headers['list-unsubscribe']).toBe(
+      `<https://shop.example.com/u/${'t'.repeat(90)}.${id}>, <mailto:unsubscribe@example.com?subject=unsubscribe%20${id}>`,
+    );
     const result = verifyDkim(mail.raw, publicKey);
     expect(result).toMatchObject({ domain: 'example.com', selector: 'beckon2025' });
     expect(result.signedHeaders).toEqual(

@@ -26,6 +26,7 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
   private readonly retry: RetryPolicy;
   private readonly from: string;
   private readonly domain: string;
+  private readonly unsubscribeAddress: string | undefined;
 
   constructor(
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
@@ -35,6 +36,7 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
     if (!config.MAIL_FROM) throw new Error('email service needs MAIL_FROM to be set');
     this.from = config.MAIL_FROM;
     this.domain = senderDomain(config.MAIL_FROM);
+    this.unsubscribeAddress = config.UNSUBSCRIBE_MAILTO || undefined;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.concurrency = options.concurrency ?? config.SMTP_POOL_SIZE * 4;
   }
@@ -46,7 +48,9 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
   async deliver(message: EmailDispatchMessage): Promise<DeliveryOutcome> {
     const { value, tries } = await withRetries<SendResult>(this.retry, async () => {
       try {
-        const info = await this.transport.sendMail(composeMail(message, this.from, this.domain));
+        const info = await this.transport.sendMail(
+          composeMail(message, this.from, this.domain, this.unsubscribeAddress),
+        );
         return { retry: false, value: { ok: true, response: info.response } };
       } catch (err) {
         const verdict = classifySmtpError(err);

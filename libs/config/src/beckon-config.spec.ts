@@ -112,6 +112,22 @@ describe('DKIM', () => {
   });
 });
 
+describe('UNSUBSCRIBE_MAILTO', () => {
+  it('is unset by default', () => {
+    expect(loadConfig({}).UNSUBSCRIBE_MAILTO).toBeUndefined();
+  });
+
+  it('takes UNSUBSCRIBE_MAILTO as an address, with or without mailto:', () => {
+    expect(loadConfig({ UNSUBSCRIBE_MAILTO: 'unsubscribe@shop.example' }).UNSUBSCRIBE_MAILTO).toBe(
+      'unsubscribe@shop.example',
+    );
+    expect(loadConfig({ UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@shop.example' }).UNSUBSCRIBE_MAILTO).toBe(
+      'unsubscribe@shop.example',
+    );
+    expect(errorOf(() => loadConfig({ UNSUBSCRIBE_MAILTO: 'not an address' })).message).toContain('UNSUBSCRIBE_MAILTO');
+  });
+});
+
 describe('requireConfig', () => {
   it('passes when the variables are set', () => {
     const config = loadConfig({ SMTP_URL: 'smtp://127.0.0.1:1025', MAIL_FROM: 'shop@example.com' });

@@ -42,6 +42,12 @@ export const configSchema = z.object({
   DKIM_SELECTOR: z.string().optional(),
   /** The RSA private key as PEM (`\n` escapes allowed), or the path of a PEM file. */
   DKIM_PRIVATE_KEY: z.string().optional(),
+  /** An address that unsubscribes whoever writes to it, offered in List-Unsubscribe next to the HTTPS link. */
+  UNSUBSCRIBE_MAILTO: z
+    .string()
+    .transform((value) => value.trim().replace(/^mailto:/i, ''))
+    .pipe(z.union([z.literal(''), z.string().regex(/^[^\s@<>,?]+@[^\s@<>,?]+$/, 'must be an e-mail address')]))
+    .optional(),
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().optional(),
