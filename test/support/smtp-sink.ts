@@ -45,6 +45,8 @@ export type SmtpBehaviour = (ctx: SmtpBehaviourContext) => SmtpFailure | undefin
 export interface SmtpSinkOptions {
   port?: number;
   behaviour?: SmtpBehaviour;
+  /** Wait this long after a message's data before accepting it (sends stay in flight); default 0. */
+  delayMs?: number;
 }
 
 export interface SmtpSink {
@@ -55,6 +57,7 @@ export interface SmtpSink {
   waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   failNext(n: number, code: number, message: string): void;
   setBehaviour(behaviour: SmtpBehaviour | undefined): void;
+  setDelay(ms: number): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -75,6 +78,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   let behaviour = opts.behaviour;
   let pending: PendingFailures | undefined;
   let dataCount = 0;
+  let delayMs = opts.delayMs ?? 0;
 
   const takeScriptedFailure = (): SmtpFailure | undefined => {
     if (!pending || pending.remaining <= 0) return undefined;
@@ -113,6 +117,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       const envelope = envelopeOf(session);
       readAll(stream)
         .then(async (raw) => {
+          // The data is in: from here on the message is the server's even if the sender never hears the reply.
+          if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
           const failure = takeScriptedFailure() ?? behaviour?.({ stage: 'data', messageIndex, envelope });
           if (failure) {
             rejected.push({ stage: 'data', envelope, ...failure });
@@ -167,6 +173,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     },
     setBehaviour(next) {
       behaviour = next;
+    },
+    setDelay(ms) {
+      delayMs = ms;
     },
     reset() {
       messages.length = 0;

@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_POLICY, DeliveryChannel, DeliveryOutcome, RetryPolicy, wi
 import { parseEmailDispatch } from './email-dispatch.schema';
 import { composeMail, senderDomain } from './mail-message';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
-import { classifySmtpError, SmtpVerdict } from './smtp-errors';
+import { classifySmtpError, isHardBounce, SmtpVerdict } from './smtp-errors';
 
 export interface EmailDeliveryOptions {
   /** In-process retries of transient SMTP failures; default 3 retries after 0.5 s, 1 s, 2 s. */
@@ -16,7 +16,7 @@ export interface EmailDeliveryOptions {
 
 export const EMAIL_DELIVERY_OPTIONS = Symbol('EMAIL_DELIVERY_OPTIONS');
 
-type SendResult = { ok: true; response: string } | { ok: false; verdict: SmtpVerdict; error: string };
+type SendResult = { ok: true; response: string } | { ok: false; verdict: SmtpVerdict; error: string; bounced: boolean };
 
 /** Sends one dispatch as one mail through the pooled SMTP transport. */
 @Injectable()
@@ -26,6 +26,7 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
   private readonly retry: RetryPolicy;
   private readonly from: string;
   private readonly domain: string;
+  private readonly unsubscribeAddress: string | undefined;
 
   constructor(
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
@@ -35,6 +36,7 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
     if (!config.MAIL_FROM) throw new Error('email service needs MAIL_FROM to be set');
     this.from = config.MAIL_FROM;
     this.domain = senderDomain(config.MAIL_FROM);
+    this.unsubscribeAddress = config.UNSUBSCRIBE_MAILTO || undefined;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.concurrency = options.concurrency ?? config.SMTP_POOL_SIZE * 4;
   }
@@ -46,12 +48,17 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
   async deliver(message: EmailDispatchMessage): Promise<DeliveryOutcome> {
     const { value, tries } = await withRetries<SendResult>(this.retry, async () => {
       try {
-        const info = await this.transport.sendMail(composeMail(message, this.from, this.domain));
+        const info = await this.transport.sendMail(
+          composeMail(message, this.from, this.domain, this.unsubscribeAddress),
+        );
         return { retry: false, value: { ok: true, response: info.response } };
       } catch (err) {
         const verdict = classifySmtpError(err);
         const error = err instanceof Error ? err.message : String(err);
-        return { retry: verdict.kind === 'transient', value: { ok: false, verdict, error } };
+        return {
+          retry: verdict.kind === 'transient',
+          value: { ok: false, verdict, error, bounced: isHardBounce(err) },
+        };
       }
     });
     const base = { dispatchId: message.dispatchId, attempts: tries };
@@ -62,6 +69,7 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
       reason: value.verdict.reason,
       providerResponse: value.verdict.response,
       error: value.error,
+      bouncedAddress: value.bounced ? message.to : null,
     };
   }
 }

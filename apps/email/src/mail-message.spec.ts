@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { EmailDispatchMessage } from '@beckon/contracts';
-import { composeMail, messageIdFor, senderDomain } from './mail-message';
+import { composeMail, messageIdFor, senderDomain, unsubscribeMailto } from './mail-message';
 
 const message: EmailDispatchMessage = {
   dispatchId: '3b241101-e2bb-4255-8caf-4136c566a962',
@@ -43,6 +43,12 @@ describe('senderDomain / messageIdFor', () => {
   });
 });
 
+describe('unsubscribeMailto', () => {
+  it('names the dispatch in the subject, URL-encoded', () => {
+    expect(unsubscribeMailto('u@shop.example', 'd-1')).toBe('mailto:u@shop.example?subject=unsubscribe%20d-1');
+  });
+});
+
 describe('composeMail', () => {
   it('writes the one-click unsubscribe headers exactly, with dispatch id and Message-ID', async () => {
     const headers = await render(composeMail(message, 'Beckon Shop <shop@example.com>'));
@@ -52,6 +58,25 @@ describe('composeMail', () => {
     expect(headers['message-id']).toBe(`<${message.dispatchId}@example.com>`);
     expect(headers['subject']).toBe('Your cart is waiting');
     expect(headers['from']).toBe('Beckon Shop <shop@example.com>');
+  });
+
+  it('offers a mailto after the HTTPS link, in the same header, when an unsubscribe address is configured', async () => {
+    const mail = composeMail(message, 'shop@example.com', 'example.com', 'unsubscribe@shop.example');
+    const headers = await render(mail);
+    expect(headers['list-unsubscribe']).toBe(
+      `<${message.unsubscribeUrl}>, <mailto:unsubscribe@shop.example?subject=unsubscribe%20${message.dispatchId}>`,
+    );
+    expect(headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('puts no mailto in transactional mail either', async () => {
+    const mail = composeMail(
+      { ...message, unsubscribeUrl: undefined },
+      'shop@example.com',
+      undefined,
+      'u@shop.example',
+    );
+    expect((await render(mail))['list-unsubscribe']).toBeUndefined();
   });
 
   it('leaves the unsubscribe headers out of transactional mail', async () => {

@@ -17,10 +17,24 @@ export function messageIdFor(dispatchId: string, domain: string): string {
 }
 
 /**
- * The mail for one dispatch. Marketing mail (with an unsubscribe URL) carries RFC 2369/8058
- * one-click unsubscribe headers: `List-Unsubscribe: <url>` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+ * `mailto:` for List-Unsubscribe: the dispatch id in the subject tells whoever reads that mailbox
+ * which customer and message it is about (look it up in the dispatch log).
  */
-export function composeMail(message: EmailDispatchMessage, from: string, domain = senderDomain(from)): Mail.Options {
+export function unsubscribeMailto(address: string, dispatchId: string): string {
+  return `mailto:${address}?subject=${encodeURIComponent(`unsubscribe ${dispatchId}`)}`;
+}
+
+/**
+ * The mail for one dispatch. Marketing mail (with an unsubscribe URL) carries RFC 2369/8058
+ * one-click unsubscribe headers: `List-Unsubscribe: <url>` (then `, <mailto:…>` when an unsubscribe
+ * address is configured, for receivers that only mail) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+ */
+export function composeMail(
+  message: EmailDispatchMessage,
+  from: string,
+  domain = senderDomain(from),
+  unsubscribeAddress?: string,
+): Mail.Options {
   const headers: Record<string, string | { prepared: boolean; value: string }> = {
     [DISPATCH_HEADER]: message.dispatchId,
   };
@@ -35,7 +49,10 @@ export function composeMail(message: EmailDispatchMessage, from: string, domain 
   };
   if (message.unsubscribeUrl) {
     // nodemailer writes `<url>` as a prepared header (folded only at whitespace, never inside the URL).
-    mail.list = { unsubscribe: message.unsubscribeUrl };
+    // One header listing both (a nested array); a flat array would write two List-Unsubscribe headers.
+    const urls = [message.unsubscribeUrl];
+    if (unsubscribeAddress) urls.push(unsubscribeMailto(unsubscribeAddress, message.dispatchId));
+    mail.list = { unsubscribe: [urls] };
     headers['List-Unsubscribe-Post'] = { prepared: true, value: 'List-Unsubscribe=One-Click' };
   }
   return mail;

@@ -1,4 +1,4 @@
-import { classifySmtpError } from './smtp-errors';
+import { classifySmtpError, isHardBounce } from './smtp-errors';
 
 const smtpError = (responseCode: number, response: string, code = 'EMESSAGE') =>
   Object.assign(new Error(`Message failed: ${response}`), { responseCode, response, code });
@@ -39,5 +39,29 @@ describe('classifySmtpError', () => {
       response: 'No recipients defined',
     });
     expect(classifySmtpError('weird')).toEqual({ kind: 'permanent', reason: 'smtp:error', response: 'weird' });
+  });
+});
+
+describe('isHardBounce', () => {
+  const refused = (command: string, response: string) =>
+    Object.assign(new Error(response), { responseCode: Number(response.slice(0, 3)), response, command });
+
+  it('is a 5xx on RCPT TO or DATA', () => {
+    expect(isHardBounce(refused('RCPT TO', '550 mailbox unavailable'))).toBe(true);
+    expect(isHardBounce(refused('DATA', '554 no such user here'))).toBe(true);
+    expect(isHardBounce(refused('RCPT TO', '550 5.1.1 unknown user'))).toBe(true);
+    expect(isHardBounce(refused('DATA', '552 5.2.2 mailbox full'))).toBe(true);
+  });
+
+  it('is not a temporary refusal, nor one at MAIL FROM (our sender), nor a connection failure', () => {
+    expect(isHardBounce(refused('RCPT TO', '450 4.2.1 try later'))).toBe(false);
+    expect(isHardBounce(refused('MAIL FROM', '550 sender rejected'))).toBe(false);
+    expect(isHardBounce(Object.assign(new Error('down'), { code: 'ECONNECTION' }))).toBe(false);
+    expect(isHardBounce('weird')).toBe(false);
+  });
+
+  it('is not a refusal whose enhanced code blames the message or a policy', () => {
+    expect(isHardBounce(refused('DATA', '554 5.7.1 message looks like spam'))).toBe(false);
+    expect(isHardBounce(refused('DATA', '552 5.3.4 message too big'))).toBe(false);
   });
 });

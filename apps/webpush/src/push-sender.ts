@@ -29,6 +29,14 @@ export interface PushRequest {
 }
 
 const PUSH_SENDER_OPTIONS = Symbol('PUSH_SENDER_OPTIONS');
+
+/**
+ * The service's own HTTPS agent: connections kept alive (a TLS handshake per push would cost more
+ * than the encryption), up to 64 per push-service origin. `tls` adds e.g. a private `ca`.
+ */
+export function createPushAgent(tls: Pick<https.AgentOptions, 'ca'> = {}): https.Agent {
+  return new https.Agent({ ...tls, keepAlive: true, maxSockets: 64 });
+}
 /** RFC 8292 allows up to 24 h; sign for 12 h and renew hourly so a token never nears expiry in flight. */
 const VAPID_LIFETIME_S = 12 * 60 * 60;
 const VAPID_RENEW_MS = 60 * 60 * 1_000;
@@ -53,7 +61,7 @@ export class PushSender implements OnApplicationShutdown {
     this.vapid = { subject, publicKey, privateKey };
     this.authorization('https://push.invalid/'); // fail at start-up, not per message, on a bad key or subject
     this.ownsAgent = options.agent === undefined;
-    this.agent = options.agent ?? new https.Agent({ keepAlive: true, maxSockets: 64 });
+    this.agent = options.agent ?? createPushAgent();
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 

@@ -96,6 +96,38 @@ describe('loadConfig', () => {
   });
 });
 
+describe('DKIM', () => {
+  const dkim = { DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '/etc/dkim.pem' };
+
+  it('is off by default and on with all three variables', () => {
+    const empty = loadConfig({});
+    expect([empty.DKIM_DOMAIN, empty.DKIM_SELECTOR, empty.DKIM_PRIVATE_KEY]).toEqual([undefined, undefined, undefined]);
+    expect(loadConfig(dkim)).toMatchObject(dkim);
+  });
+
+  it('refuses DKIM half configured, naming what is missing', () => {
+    const message = errorOf(() => loadConfig({ DKIM_DOMAIN: 'shop.example' })).message;
+    expect(message).toContain('DKIM_SELECTOR: is required when DKIM_DOMAIN is set');
+    expect(message).toContain('DKIM_PRIVATE_KEY: is required when DKIM_DOMAIN is set');
+  });
+});
+
+describe('UNSUBSCRIBE_MAILTO', () => {
+  it('is unset by default', () => {
+    expect(loadConfig({}).UNSUBSCRIBE_MAILTO).toBeUndefined();
+  });
+
+  it('takes UNSUBSCRIBE_MAILTO as an address, with or without mailto:', () => {
+    expect(loadConfig({ UNSUBSCRIBE_MAILTO: 'unsubscribe@shop.example' }).UNSUBSCRIBE_MAILTO).toBe(
+      'unsubscribe@shop.example',
+    );
+    expect(loadConfig({ UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@shop.example' }).UNSUBSCRIBE_MAILTO).toBe(
+      'unsubscribe@shop.example',
+    );
+    expect(errorOf(() => loadConfig({ UNSUBSCRIBE_MAILTO: 'not an address' })).message).toContain('UNSUBSCRIBE_MAILTO');
+  });
+});
+
 describe('requireConfig', () => {
   it('passes when the variables are set', () => {
     const config = loadConfig({ SMTP_URL: 'smtp://127.0.0.1:1025', MAIL_FROM: 'shop@example.com' });

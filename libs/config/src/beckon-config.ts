@@ -37,6 +37,17 @@ export const configSchema = z.object({
   SMTP_URL: z.string().optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   MAIL_FROM: z.string().optional(),
+  /** DKIM signing of every mail (email service): all three or none. */
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  /** The RSA private key as PEM (`\n` escapes allowed), or the path of a PEM file. */
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  /** An address that unsubscribes whoever writes to it, offered in List-Unsubscribe next to the HTTPS link. */
+  UNSUBSCRIBE_MAILTO: z
+    .string()
+    .transform((value) => value.trim().replace(/^mailto:/i, ''))
+    .pipe(z.union([z.literal(''), z.string().regex(/^[^\s@<>,?]+@[^\s@<>,?]+$/, 'must be an e-mail address')]))
+    .optional(),
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().optional(),
@@ -61,13 +72,25 @@ export const configSchema = z.object({
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
+const DKIM_KEYS = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
+
+/** The environment, with the checks that span several variables. */
+const environmentSchema = configSchema.superRefine((config, ctx) => {
+  const set = DKIM_KEYS.filter((key) => config[key]);
+  if (set.length > 0 && set.length < DKIM_KEYS.length) {
+    for (const key of DKIM_KEYS.filter((k) => !config[k])) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `is required when ${set.join(', ')} is set` });
+    }
+  }
+});
+
 export type BeckonConfig = z.output<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
 /** Parses and validates configuration once at start-up so a bad variable stops the process with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BeckonConfig {
-  const parsed = configSchema.safeParse(env);
+  const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

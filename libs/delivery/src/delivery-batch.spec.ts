@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { KafkaMessage, Message, Producer } from 'kafkajs';
 import { z } from 'zod';
-import { DeliveryBatch, DeliveryChannel, REASON_HEADER } from './delivery-batch';
+import { DeliveryBatch, DeliveryChannel, REASON_HEADER, WAVE_PER_SLOT, waves } from './delivery-batch';
 import { DeliveryLedger, DeliveryOutcome, LedgerEntry } from './delivery-ledger';
 import { parseDispatch } from './dispatch-message';
 
@@ -55,9 +55,12 @@ class FakeLedger {
   async abandon(ids: string[]) {
     return ids;
   }
+  claimed: string[] = [];
   async claim(ids: string[]) {
     this.calls.push('claim');
-    return new Set(ids.filter(this.claimable));
+    const mine = ids.filter(this.claimable);
+    this.claimed.push(...mine);
+    return new Set(mine);
   }
   async record(outcomes: DeliveryOutcome[]) {
     if (outcomes.length) this.calls.push('record');
@@ -168,5 +171,30 @@ describe('DeliveryBatch', () => {
     expect(delivered).toEqual([id(2)]);
     expect(report).toMatchObject({ sent: 1, skipped: 1 });
     expect(producer.send).not.toHaveBeenCalled();
+  });
+
+  it('claims, sends and records wave by wave, so a crash leaves later waves unclaimed', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => id(i + 1));
+    const { batch, ledger, delivered } = setup(new Map(ids.map((dispatchId) => [dispatchId, {}])));
+    const wave = 2 * WAVE_PER_SLOT; // the fake channel's concurrency is 2
+    let records = 0;
+    const record = ledger.record.bind(ledger);
+    ledger.record = async (outcomes: DeliveryOutcome[]) => {
+      if (++records >= 2) throw new Error('database gone'); // every retry too: the batch fails as a crash would
+      return record(outcomes);
+    };
+    await expect(batch.handle(ids.map((dispatchId, i) => kafkaMessage({ dispatchId }, i)))).rejects.toThrow();
+    expect(ledger.calls).toEqual(['inspect', 'claim', 'record', 'claim']);
+    expect(ledger.claimed).toEqual(ids.slice(0, 2 * wave));
+    expect(delivered).toEqual(ids.slice(0, 2 * wave));
+    expect(ledger.recorded.map((o) => o.dispatchId)).toEqual(ids.slice(0, wave));
+  });
+});
+
+describe('waves', () => {
+  it('slices in order, the last one shorter', () => {
+    expect(waves([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(waves([], 3)).toEqual([]);
+    expect(waves([1, 2], 0)).toEqual([[1], [2]]);
   });
 });

@@ -42,11 +42,22 @@ interface Pending<M> {
 }
 
 const RECORD_RETRIES = 3;
+/** Dispatches claimed at once per send slot: large enough to amortise claim and record, small enough to bound the doubt after a crash. */
+export const WAVE_PER_SLOT = 4;
+
+/** `items` in consecutive slices of at most `size`. */
+export function waves<T>(items: readonly T[], size: number): T[][] {
+  const step = Math.max(1, Math.floor(size));
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += step) result.push(items.slice(i, i + step));
+  return result;
+}
 
 /**
  * One partition batch through the ledger: read (1 query), close opt-outs and reconcile orphans
- * (1 each, only when there are any), claim (1), send with bounded concurrency, record (1), dead-letter
- * failures (1 produce) and mark them finished (1). Kafka offsets move only after this resolves.
+ * (1 each, only when there are any), then per wave of `concurrency × WAVE_PER_SLOT` dispatches claim
+ * (1), send with bounded concurrency and record (1); finally dead-letter failures (1 produce) and mark
+ * them finished (1). Kafka offsets move only after this resolves.
  */
 export class DeliveryBatch<M extends { dispatchId: string }> {
   private readonly logger: Logger;
@@ -120,13 +131,10 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
       report.reconciled++;
     }
 
-    const claimed = await this.ledger.claim(toClaim);
-    report.skipped += toClaim.length - claimed.size; // another instance got there first
-    const outcomes = await mapWithConcurrency([...claimed], this.channel.concurrency, (id) =>
-      this.deliverSafely(pending.get(id)!.message),
-    );
-    await this.recordDurably(outcomes);
-    if (outcomes.length > 0) await this.channel.afterRecord?.(outcomes);
+    const outcomes: DeliveryOutcome[] = [];
+    for (const wave of waves(toClaim, this.channel.concurrency * WAVE_PER_SLOT)) {
+      outcomes.push(...(await this.sendWave(wave, pending, report)));
+    }
     for (const outcome of outcomes) {
       if (outcome.status === 'sent') {
         report.sent++;
@@ -145,6 +153,22 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
     }
     await this.ledger.finish(toFinish);
     return report;
+  }
+
+  /**
+   * Claims, sends and records one wave. A process that dies leaves only its current wave's attempts
+   * without an outcome (reconciled as unknown_outcome on restart); later waves were never claimed and
+   * are sent by the next process.
+   */
+  private async sendWave(wave: string[], pending: Map<string, Pending<M>>, report: BatchReport) {
+    const claimed = await this.ledger.claim(wave);
+    report.skipped += wave.length - claimed.size; // another instance got there first
+    const outcomes = await mapWithConcurrency([...claimed], this.channel.concurrency, (id) =>
+      this.deliverSafely(pending.get(id)!.message),
+    );
+    await this.recordDurably(outcomes);
+    if (outcomes.length > 0) await this.channel.afterRecord?.(outcomes);
+    return outcomes;
   }
 
   /** A throwing channel (a bug, not a provider answer) fails its dispatch rather than the whole batch forever. */

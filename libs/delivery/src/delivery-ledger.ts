@@ -42,6 +42,11 @@ export interface DeliveryOutcome {
   error: string | null;
   /** Addresses the provider says no longer exist (push endpoints answering 404/410), dropped after recording. */
   goneAddresses?: string[];
+  /**
+   * The email address the server refused for good (hard bounce); recorded with the outcome as the
+   * customer's `email_undeliverable_at`, if it is still the customer's address.
+   */
+  bouncedAddress?: string | null;
 }
 
 const CONSENT_COLUMN: Record<DeliveryChannelName, string> = {
@@ -126,18 +131,27 @@ export class DeliveryLedger {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** Records the outcomes of claimed attempts and their dispatches in one statement. */
+  /**
+   * Records the outcomes of claimed attempts, their dispatches and hard-bounced addresses in one
+   * statement. A bounce marks the customer only while the address is still theirs: one who changed
+   * it since the dispatch was composed is not condemned by the old one.
+   */
   async record(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await this.dataSource.query(
       `WITH o AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
-             AS o(id, status, attempts, reason, response, error)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[])
+             AS o(id, status, attempts, reason, response, error, bounced)
        ), recorded AS (
          UPDATE delivery_attempts a
             SET state = o.status, attempts = a.attempts + o.attempts, last_error = o.error,
                 finished_at = CASE WHEN o.status = 'sent' THEN now() END
            FROM o WHERE a.dispatch_id = o.id
+       ), bounced AS (
+         UPDATE customers c
+            SET email_undeliverable_at = now(), email_undeliverable_reason = left(o.response, 500), updated_at = now()
+           FROM o JOIN dispatches d ON d.id = o.id
+          WHERE o.bounced IS NOT NULL AND c.id = d.customer_id AND lower(c.email) = lower(o.bounced)
        )
        UPDATE dispatches d
           SET status = o.status, reason = o.reason, provider_response = o.response, updated_at = now(),
@@ -150,6 +164,7 @@ export class DeliveryLedger {
         outcomes.map((o) => o.reason),
         outcomes.map((o) => o.providerResponse),
         outcomes.map((o) => o.error),
+        outcomes.map((o) => o.bouncedAddress ?? null),
       ],
     );
   }

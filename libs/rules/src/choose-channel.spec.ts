@@ -43,6 +43,18 @@ describe('chooseChannel', () => {
     });
   });
 
+  it("names the channel's own unreachable reason when it gives one", () => {
+    const bounced: ChannelReach = { reachable: false, unreachableReason: 'undeliverable', consented: true };
+    expect(chooseChannel(['email'], { email: bounced, webpush: ok })).toEqual({
+      channel: null,
+      reason: 'undeliverable',
+    });
+    expect(chooseChannel(['email', 'webpush'], { email: bounced, webpush: noReach })).toEqual({
+      channel: null,
+      reason: 'email:undeliverable,webpush:no_subscription',
+    });
+  });
+
   it('gives one plain reason when every channel failed for the same cause', () => {
     expect(chooseChannel(['email', 'webpush'], { email: optedOut, webpush: optedOut })).toEqual({
       channel: null,

@@ -3,6 +3,8 @@ import { Channel } from './rule.schema';
 export interface ChannelReach {
   /** The customer can be reached at all on this channel (an address, a live subscription). */
   reachable: boolean;
+  /** Why not, when not reachable; default `no_address` / `no_subscription`. */
+  unreachableReason?: string;
   /** The customer has not opted out of marketing on this channel. */
   consented: boolean;
   /** The frequency cap a message on this channel would break right now (`capped:email:16h`); absent or null: within caps. */
@@ -24,8 +26,8 @@ const UNREACHABLE_REASON: Record<Channel, string> = {
 export function chooseChannel(preference: readonly Channel[], reach: Record<Channel, ChannelReach>): ChannelChoice {
   const reasons: string[] = [];
   for (const channel of preference) {
-    const { reachable, consented, capped } = reach[channel];
-    if (!reachable) reasons.push(UNREACHABLE_REASON[channel]);
+    const { reachable, unreachableReason, consented, capped } = reach[channel];
+    if (!reachable) reasons.push(unreachableReason ?? UNREACHABLE_REASON[channel]);
     else if (!consented) reasons.push('unsubscribed');
     else if (capped) reasons.push(capped);
     else return { channel };

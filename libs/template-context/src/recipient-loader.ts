@@ -18,10 +18,11 @@ export async function loadRecipients(
     birthday: string | null;
     traits: Record<string, unknown>;
     email_consent: boolean;
+    email_undeliverable: boolean;
     webpush_consent: boolean;
   }> = await db.query(
     `SELECT id, email, first_name, last_name, locale, timezone, to_char(birthday, 'YYYY-MM-DD') AS birthday, traits,
-            email_consent, webpush_consent
+            email_consent, webpush_consent, email_undeliverable_at IS NOT NULL AS email_undeliverable
      FROM customers WHERE id = ANY($1::text[])`,
     [ids],
   );
@@ -47,6 +48,7 @@ export async function loadRecipients(
       birthday: c.birthday,
       traits: c.traits,
       emailConsent: c.email_consent,
+      emailUndeliverable: c.email_undeliverable,
       webpushConsent: c.webpush_consent,
       subscriptions: [],
     });

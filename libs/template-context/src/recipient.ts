@@ -13,6 +13,8 @@ export interface Recipient {
   birthday: string | null;
   traits: Record<string, unknown>;
   emailConsent: boolean;
+  /** The address hard-bounced (customers.email_undeliverable_at): as good as none. */
+  emailUndeliverable: boolean;
   webpushConsent: boolean;
   subscriptions: PushSubscriptionKeys[];
 }
@@ -42,7 +44,12 @@ export function messageData(
 /** Whether each channel can reach the customer at all, and whether they let it. */
 export function reachOf(recipient: Recipient): Record<Channel, ChannelReach> {
   return {
-    email: { reachable: recipient.email !== null, consented: recipient.emailConsent },
+    email: {
+      reachable: recipient.email !== null && !recipient.emailUndeliverable,
+      // An address that hard-bounced is as good as none, but ops should see which it was.
+      unreachableReason: recipient.email !== null ? 'undeliverable' : undefined,
+      consented: recipient.emailConsent,
+    },
     webpush: { reachable: recipient.subscriptions.length > 0, consented: recipient.webpushConsent },
   };
 }

@@ -40,6 +40,7 @@ const known = (over: Partial<Recipient> = {}): Recipient => ({
   birthday: null,
   traits: { vip: true, first_name: 'ignored-by-column' },
   emailConsent: true,
+  emailUndeliverable: false,
   webpushConsent: true,
   subscriptions: [],
   ...over,
@@ -194,6 +195,23 @@ describe('composeDispatch', () => {
       kind: 'suppress',
       reason: 'email:unsubscribed,webpush:no_subscription',
     });
+  });
+
+  it('treats a hard-bounced address as unreachable, reason undeliverable, and falls through to web push', () => {
+    const bounced = known({ emailUndeliverable: true });
+    const emailOnly = ruleWith([reminderStep(['email'])]);
+    expect(composeDispatch(input({ rule: emailOnly, recipient: bounced }))).toEqual({
+      kind: 'suppress',
+      reason: 'undeliverable',
+    });
+    expect(composeDispatch(input({ recipient: bounced }))).toEqual({
+      kind: 'suppress',
+      reason: 'email:undeliverable,webpush:no_subscription',
+    });
+    expect(
+      sent(composeDispatch(input({ recipient: known({ emailUndeliverable: true, subscriptions: [subscription] }) })))
+        .channel,
+    ).toBe('webpush');
   });
 
   it('suppresses with no_subscription for a push-only step and a customer with only an email', () => {

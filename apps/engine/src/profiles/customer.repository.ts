@@ -37,6 +37,11 @@ export class CustomerRepository {
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
        ON CONFLICT (id) DO UPDATE SET
          email = COALESCE(EXCLUDED.email, customers.email),
+         -- A new address earns a new chance; the same one (or none) keeps its hard bounce.
+         email_undeliverable_at = CASE WHEN EXCLUDED.email IS DISTINCT FROM customers.email AND EXCLUDED.email IS NOT NULL
+           THEN NULL ELSE customers.email_undeliverable_at END,
+         email_undeliverable_reason = CASE WHEN EXCLUDED.email IS DISTINCT FROM customers.email AND EXCLUDED.email IS NOT NULL
+           THEN NULL ELSE customers.email_undeliverable_reason END,
          first_name = COALESCE(EXCLUDED.first_name, customers.first_name),
          last_name = COALESCE(EXCLUDED.last_name, customers.last_name),
          birthday = COALESCE(EXCLUDED.birthday, customers.birthday),
