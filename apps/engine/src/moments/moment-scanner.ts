@@ -11,6 +11,7 @@ import { laterCursor, MomentScan } from './moment-scan';
 import { ReorderScan } from './reorder.scan';
 import { ScanCursorRepository } from './scan-cursor.repository';
 import { SleepScan } from './sleep.scan';
+import { PollingLoop } from '../scheduling/polling-loop';
 
 export interface ScanReport {
   ruleId: string;
@@ -29,45 +30,34 @@ export interface ScanReport {
 export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MomentScanner.name);
   private readonly scans: Map<string, MomentScan>;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
     private readonly rules: RuleCache,
     private readonly cursors: ScanCursorRepository,
-    private readonly scheduler: SchedulerRegistry,
+    scheduler: SchedulerRegistry,
     sleep: SleepScan,
     birthday: BirthdayScan,
     reorder: ReorderScan,
   ) {
     this.scans = new Map<string, MomentScan>([sleep, birthday, reorder].map((scan) => [scan.trigger, scan]));
+    this.loop = new PollingLoop('moment-scan', scheduler, () => this.scanAll());
   }
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(
-      'moment-scan',
-      setInterval(() => void this.tick(), this.config.SCAN_INTERVAL_MS),
-    );
+    this.loop.start(this.config.SCAN_INTERVAL_MS);
     // Catch up at once after a start rather than a whole interval later.
     void this.tick();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.scheduler.doesExist('interval', 'moment-scan')) this.scheduler.deleteInterval('moment-scan');
-    await this.running;
+    await this.loop.stop();
   }
 
   tick(): Promise<void> {
-    this.running ??= this.scanAll()
-      .then(() => undefined)
-      .catch((error: Error) => this.logger.error(`moment scan failed, will retry: ${error.stack ?? error.message}`))
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    return this.loop.tick();
   }
 
   async scanAll(now = new Date()): Promise<ScanReport[]> {
@@ -87,7 +77,7 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
     for (const stream of scan.streams(rule)) {
       const report = { ruleId: rule.id, stream, pages: 0, scheduled: 0 };
       let done = false;
-      while (!done && !this.stopped) {
+      while (!done && !this.loop.isStopped) {
         done = await this.dataSource.transaction(async (tx) => {
           const stored = await this.cursors.claim(tx, rule.id, stream);
           if (stored === null) return true; // another engine is walking this stream right now

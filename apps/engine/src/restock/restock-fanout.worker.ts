@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -6,6 +6,7 @@ import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { firstStepDelayMs } from '@beckon/rules';
 import { RuleCache } from '../rules/rule-cache';
 import { RestockFanoutRepository } from './restock-fanout.repository';
+import { PollingLoop } from '../scheduling/polling-loop';
 
 /** Requests notified per transaction: large waiting lists go out in steps, never holding a lock for long. */
 export const FANOUT_BATCH = 1000;
@@ -19,38 +20,28 @@ type BatchResult = 'idle' | 'advanced';
  */
 @Injectable()
 export class RestockFanoutWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RestockFanoutWorker.name);
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
     private readonly fanouts: RestockFanoutRepository,
     private readonly rules: RuleCache,
-    private readonly scheduler: SchedulerRegistry,
-  ) {}
+    scheduler: SchedulerRegistry,
+  ) {
+    this.loop = new PollingLoop('restock-fanout', scheduler, () => this.drain());
+  }
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(
-      'restock-fanout',
-      setInterval(() => void this.tick(), this.config.RESTOCK_POLL_MS),
-    );
+    this.loop.start(this.config.RESTOCK_POLL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.scheduler.doesExist('interval', 'restock-fanout')) this.scheduler.deleteInterval('restock-fanout');
-    await this.running;
+    await this.loop.stop();
   }
 
   tick(): Promise<void> {
-    this.running ??= this.drain()
-      .catch((error: Error) => this.logger.error(`restock fan-out failed, will retry: ${error.stack ?? error.message}`))
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    return this.loop.tick();
   }
 
   /** One batch of one product's waiting list, in its own transaction. */
@@ -60,7 +51,7 @@ export class RestockFanoutWorker implements OnApplicationBootstrap, OnApplicatio
 
   private async drain(): Promise<void> {
     let result: BatchResult = 'advanced';
-    while (!this.stopped && result !== 'idle') result = await this.fanOutOnce();
+    while (!this.loop.isStopped && result !== 'idle') result = await this.fanOutOnce();
   }
 
   private async fanOutBatch(tx: EntityManager): Promise<BatchResult> {

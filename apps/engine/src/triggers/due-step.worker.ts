@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,6 +16,7 @@ import { RuleCache } from '../rules/rule-cache';
 import { inFiringOrder } from './firing-order';
 import { OCCASION_RESOLVERS, OccasionOutcome, OccasionResolver } from './occasion-resolver';
 import { CappingService } from '../capping/capping.service';
+import { PollingLoop } from '../scheduling/polling-loop';
 
 const CLAIM = 200;
 
@@ -25,10 +26,8 @@ const CLAIM = 200;
  */
 @Injectable()
 export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(DueStepWorker.name);
   private readonly resolvers: Map<Trigger, OccasionResolver>;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,38 +38,27 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly dispatches: DispatchRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
-    private readonly scheduler: SchedulerRegistry,
+    scheduler: SchedulerRegistry,
     private readonly capping: CappingService,
   ) {
     this.resolvers = new Map(resolvers.map((r) => [r.trigger, r]));
+    this.loop = new PollingLoop('due-steps', scheduler, () => this.drain());
   }
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(
-      'due-steps',
-      setInterval(() => void this.tick(), this.config.TIMER_POLL_MS),
-    );
+    this.loop.start(this.config.TIMER_POLL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.scheduler.doesExist('interval', 'due-steps')) this.scheduler.deleteInterval('due-steps');
-    await this.running;
+    await this.loop.stop();
   }
 
   tick(): Promise<void> {
-    this.running ??= this.drain()
-      .catch((error: Error) =>
-        this.logger.error(`firing due steps failed, will retry: ${error.stack ?? error.message}`),
-      )
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    return this.loop.tick();
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.loop.isStopped) {
       const { claimed, settled } = await this.dataSource.transaction((tx) => this.fireBatch(tx));
       if (settled > 0) this.relay.wake();
       if (claimed < CLAIM || settled === 0) return;
