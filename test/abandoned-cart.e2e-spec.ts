@@ -1,18 +1,8 @@
-import { INestApplication } from '@nestjs/common';
-import { Producer } from 'kafkajs';
 import { Client } from 'pg';
-import webpush from 'web-push';
-import { BeckonConfig } from '../libs/config/src';
-import { waitUntilDeliveryReady } from '../libs/delivery/src';
-import { createApiApp } from '../apps/api/src/create-api-app';
-import { createEmailApp } from '../apps/email/src/email.app';
-import { createEngineApp } from '../apps/engine/src/create-engine-app';
-import { StorefrontEventsConsumer } from '../apps/engine/src/ingestion/storefront-events.consumer';
-import { createWebPushApp } from '../apps/webpush/src/webpush.app';
-import { PushEndpoint, startPushEndpoint } from './support/push-endpoint';
-import { SmtpSink, startSmtpSink } from './support/smtp-sink';
-import { connectProducer, eventually, identify, product, produceEvents, track } from './support/storefront';
-import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
+import { PushEndpoint } from './support/push-endpoint';
+import { SmtpSink } from './support/smtp-sink';
+import { startStack, Stack } from './support/stack';
+import { eventually, identify, product, track } from './support/storefront';
 
 /**
  * The walking skeleton's key scenario, every part real: storefront events through Kafka into the
@@ -20,54 +10,24 @@ import { createTestDatabase, dropTestDatabase, testConfig } from './support/test
  * SMTP server and a real HTTPS push endpoint.
  */
 describe('abandoned cart, end to end', () => {
-  let databaseUrl: string;
-  let config: BeckonConfig;
-  let apps: INestApplication[] = [];
-  let api: string;
+  let stack: Stack;
   let smtp: SmtpSink;
   let push: PushEndpoint;
-  let producer: Producer;
   let db: Client;
 
   const v1 = (path: string, init: RequestInit = {}) =>
-    fetch(`${api}/v1${path}`, {
+    fetch(`${stack.apiUrl}/v1${path}`, {
       ...init,
       headers: { 'content-type': 'application/json', 'x-api-key': 'test-marketer-key', ...(init.headers ?? {}) },
     });
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    push = await startPushEndpoint();
-    const vapid = webpush.generateVAPIDKeys();
-    databaseUrl = await createTestDatabase('abandoned_cart');
-    config = testConfig(databaseUrl, {
-      SMTP_URL: smtp.url,
-      VAPID_PUBLIC_KEY: vapid.publicKey,
-      VAPID_PRIVATE_KEY: vapid.privateKey,
-      VAPID_SUBJECT: 'mailto:ops@example.com',
-    });
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-
-    const apiApp = await createApiApp(config);
-    await apiApp.listen(0, '127.0.0.1');
-    api = (await apiApp.getUrl()).replace('[::1]', '127.0.0.1');
-    const engine = await createEngineApp(config);
-    await engine.listen(0, '127.0.0.1');
-    const email = await createEmailApp(config);
-    const webPush = await createWebPushApp(config, { agent: push.agent() });
-    apps = [apiApp, engine, email, webPush];
-    await Promise.all([waitUntilDeliveryReady(email), waitUntilDeliveryReady(webPush)]);
-    await eventually(async () => engine.get(StorefrontEventsConsumer).isReady, 30000, 'engine consumer');
-    ({ producer } = await connectProducer(config.KAFKA_BROKERS));
+    stack = await startStack('abandoned_cart');
+    ({ smtp, push, db } = stack);
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
-    for (const app of apps.reverse()) await app.close();
-    await db?.end();
-    await Promise.all([smtp?.close(), push?.close()]);
-    if (databaseUrl) await dropTestDatabase(databaseUrl);
+    await stack?.close();
   });
 
   it('reminds a known customer by email, an anonymous visitor by push, and nobody who ordered', async () => {
@@ -99,7 +59,7 @@ describe('abandoned cart, end to end', () => {
     const rule = (await created.json()) as { id: string };
 
     const subscription = push.subscribe('visitor');
-    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [
+    await stack.produce([
       identify({ userId: 'u-known' }, { email: 'ada@example.com', first_name: 'Ada' }),
       track({ userId: 'u-known' }, 'Product Added', {
         cart_id: 'c-known',
@@ -118,7 +78,7 @@ describe('abandoned cart, end to end', () => {
     await eventually(
       async () => (await db.query(`SELECT 1 FROM dispatches WHERE occasion = 'cart:c-buyer'`)).rowCount === 1,
     );
-    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [
+    await stack.produce([
       track({ userId: 'u-buyer' }, 'Order Completed', {
         order_id: 'o-1',
         cart_id: 'c-buyer',

@@ -1,22 +1,16 @@
 import { INestApplication } from '@nestjs/common';
-import { Consumer, Kafka, Producer } from 'kafkajs';
+import { Consumer, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import webpush from 'web-push';
-import { createApiApp } from '../apps/api/src/create-api-app';
-import { createEmailApp } from '../apps/email/src/email.app';
 import { CapLedgerRepository } from '../apps/engine/src/capping/cap-ledger.repository';
 import { createEngineApp } from '../apps/engine/src/create-engine-app';
-import { StorefrontEventsConsumer } from '../apps/engine/src/ingestion/storefront-events.consumer';
 import { RuleCache } from '../apps/engine/src/rules/rule-cache';
-import { createWebPushApp } from '../apps/webpush/src/webpush.app';
-import { BeckonConfig } from '../libs/config/src';
 import { topicNames } from '../libs/contracts/src';
-import { waitUntilDeliveryReady } from '../libs/delivery/src';
 import { dataSourceOptions } from '../libs/persistence/src/data-source';
-import { PushEndpoint, startPushEndpoint } from './support/push-endpoint';
-import { SmtpSink, startSmtpSink } from './support/smtp-sink';
-import { connectProducer, eventually, identify, product, produceEvents, track } from './support/storefront';
+import { PushEndpoint } from './support/push-endpoint';
+import { SmtpSink } from './support/smtp-sink';
+import { startStack, Stack } from './support/stack';
+import { eventually, identify, product, track } from './support/storefront';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
 
 const MARKETER = 'test-marketer-key';
@@ -51,13 +45,10 @@ const localHhmm = (instant: Date, zone: string) =>
  * REST, email through the email service to a real SMTP server and push through the web-push service.
  */
 describe('frequency caps and quiet hours, end to end', () => {
-  let databaseUrl: string;
-  let config: BeckonConfig;
-  let apps: INestApplication[] = [];
+  let stack: Stack;
   let api: string;
   let smtp: SmtpSink;
   let push: PushEndpoint;
-  let producer: Producer;
   let db: Client;
 
   const v1 = async (path: string, init: { method?: string; body?: unknown; key?: string | null } = {}) => {
@@ -111,39 +102,13 @@ describe('frequency caps and quiet hours, end to end', () => {
   const mailsTo = (address: string) => smtp.messages.filter((m) => m.envelope.to.includes(address));
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    push = await startPushEndpoint();
-    const vapid = webpush.generateVAPIDKeys();
-    databaseUrl = await createTestDatabase('caps');
-    config = testConfig(databaseUrl, {
-      SMTP_URL: smtp.url,
-      VAPID_PUBLIC_KEY: vapid.publicKey,
-      VAPID_PRIVATE_KEY: vapid.privateKey,
-      VAPID_SUBJECT: 'mailto:ops@example.com',
-      DEFAULT_TIMEZONE: 'Europe/Berlin',
-    });
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-
-    const apiApp = await createApiApp(config);
-    await apiApp.listen(0, '127.0.0.1');
-    api = (await apiApp.getUrl()).replace('[::1]', '127.0.0.1');
-    const engine = await createEngineApp(config);
-    await engine.listen(0, '127.0.0.1');
-    const email = await createEmailApp(config);
-    const webPush = await createWebPushApp(config, { agent: push.agent() });
-    apps = [apiApp, engine, email, webPush];
-    await Promise.all([waitUntilDeliveryReady(email), waitUntilDeliveryReady(webPush)]);
-    await eventually(async () => engine.get(StorefrontEventsConsumer).isReady, 30000, 'engine consumer');
-    ({ producer } = await connectProducer(config.KAFKA_BROKERS));
+    stack = await startStack('caps', { DEFAULT_TIMEZONE: 'Europe/Berlin' });
+    ({ db, smtp, push } = stack);
+    api = stack.apiUrl;
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
-    for (const app of apps.reverse()) await app.close();
-    await db?.end();
-    await Promise.all([smtp?.close(), push?.close()]);
-    if (databaseUrl) await dropTestDatabase(databaseUrl);
+    await stack?.close();
   });
 
   // Rules apply to every cart: each test removes its own so the next one starts from none.
@@ -299,7 +264,7 @@ describe('frequency caps and quiet hours, end to end', () => {
 
     const subscription = push.subscribe('bo');
     await engineSeesRules();
-    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [
+    await stack.produce([
       identify({ userId: 'u-ada' }, { email: 'ada@example.com', first_name: 'Ada' }),
       identify({ userId: 'u-bo' }, { email: 'bo@example.com', first_name: 'Bo' }),
       track({ userId: 'u-bo' }, 'Push Subscription Created', {
@@ -351,7 +316,7 @@ describe('frequency caps and quiet hours, end to end', () => {
     const moreMarketing = await createRule('Another offer', [emailStep('PT5S', 'Another offer')]);
 
     await engineSeesRules();
-    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [
+    await stack.produce([
       identify({ userId: 'u-cy' }, { email: 'cy@example.com', first_name: 'Cy' }),
       track({ userId: 'u-cy' }, 'Product Added', { cart_id: 'c-cy', ...product('kettle', 30) }),
     ]);
@@ -397,7 +362,7 @@ describe('frequency caps and quiet hours, end to end', () => {
     });
 
     await engineSeesRules();
-    await produceEvents(producer, config.KAFKA_EVENTS_TOPIC, [
+    await stack.produce([
       identify({ userId: 'u-vlad' }, { email: 'vlad@example.com', timezone: zone }),
       identify({ userId: 'u-utc' }, { email: 'utc@example.com' }),
       identify({ userId: 'u-dee' }, { email: 'dee@example.com', timezone: zone }),

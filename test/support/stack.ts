@@ -21,6 +21,8 @@ export interface Stack {
   smtp: SmtpSink;
   push: PushEndpoint;
   engine: INestApplication;
+  /** Base URL of the REST API, for calls the marketer helper does not cover (other keys, /docs-json). */
+  apiUrl: string;
   /** Calls the REST API as the marketer and parses the JSON answer. */
   v1<T = any>(path: string, method?: string, body?: unknown): Promise<{ status: number; json: T }>;
   produce(events: Array<Record<string, unknown>>): Promise<void>;
@@ -60,6 +62,7 @@ export async function startStack(label: string, overrides: Record<string, string
     smtp,
     push,
     engine,
+    apiUrl,
     async v1(path, method = 'GET', body) {
       const response = await fetch(`${apiUrl}/v1${path}`, {
         method,
