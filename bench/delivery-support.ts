@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kafka, Message, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { ensureTopics } from '@beckon/kafka';
-import { dataSourceOptions, ensureDatabase, runMigrations } from '@beckon/persistence';
+import { prepareDatabase } from '@beckon/persistence';
 import type { ReceiverReady, ReceiverStats } from './receiver-process';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,14 +59,7 @@ export async function freshDatabase(adminUrl: string, databaseUrl: string): Prom
   } finally {
     await admin.end();
   }
-  await ensureDatabase(databaseUrl);
-  const migrator = new DataSource(dataSourceOptions(databaseUrl, 2));
-  await migrator.initialize();
-  try {
-    await runMigrations(migrator);
-  } finally {
-    await migrator.destroy();
-  }
+  await prepareDatabase(databaseUrl);
 }
 
 export async function dropDatabase(adminUrl: string, databaseUrl: string): Promise<void> {

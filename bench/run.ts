@@ -8,7 +8,7 @@ import { loadConfig } from '@beckon/config';
 import { consumerGroup } from '@beckon/contracts';
 import { parseStorefrontEvent } from '@beckon/events';
 import { BatchConsumer, KAFKA } from '@beckon/kafka';
-import { dataSourceOptions, ensureDatabase, runMigrations } from '@beckon/persistence';
+import { prepareDatabase } from '@beckon/persistence';
 import { createEngineApp } from '../apps/engine/src/create-engine-app';
 import { StorefrontEventsConsumer } from '../apps/engine/src/ingestion/storefront-events.consumer';
 import { CpuProfile } from './cpu-profile';
@@ -96,16 +96,8 @@ async function freshDatabase(): Promise<void> {
   } finally {
     await admin.end();
   }
-  await ensureDatabase(DATABASE_URL);
-  // Two connections: runMigrations holds one for its advisory lock while the migrations run on the other.
-  const migrator = new DataSource(dataSourceOptions(DATABASE_URL, 2));
-  await migrator.initialize();
-  try {
-    const applied = await runMigrations(migrator);
-    log(`database ${DATABASE} created, migrations: ${applied.join(', ')}`);
-  } finally {
-    await migrator.destroy();
-  }
+  const applied = await prepareDatabase(DATABASE_URL);
+  log(`database ${DATABASE} created, migrations: ${applied.join(', ')}`);
 
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();

@@ -4,9 +4,8 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { BeckonConfig, ConfigModule, loadConfig } from '@beckon/config';
-import { dataSourceOptions, ensureDatabase, PersistenceModule, runMigrations } from '@beckon/persistence';
+import { PersistenceModule, prepareDatabase } from '@beckon/persistence';
 import { Rule } from '@beckon/rules';
 import { MomentScanner, ScanReport } from '../apps/engine/src/moments/moment-scanner';
 import { MomentsModule } from '../apps/engine/src/moments/moments.module';
@@ -47,11 +46,7 @@ async function freshDatabase(): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
   await admin.end();
-  await ensureDatabase(databaseUrl);
-  const migrator = new DataSource(dataSourceOptions(databaseUrl, 2));
-  await migrator.initialize();
-  await runMigrations(migrator);
-  await migrator.destroy();
+  await prepareDatabase(databaseUrl);
 }
 
 /**

@@ -1,15 +1,9 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { BeckonConfig } from '@beckon/config';
+import { BeckonConfig, logLevels } from '@beckon/config';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi/setup-openapi';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-function logLevels(level: BeckonConfig['LOG_LEVEL']): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
-}
 
 /**
  * A whole batch of events may reach 500 × (up to 1 MB each) in theory; 5 MB bounds what one request

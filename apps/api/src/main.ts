@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { BeckonConfig, ConfigError, loadConfig } from '@beckon/config';
-import { dataSourceOptions, ensureDatabase, runMigrations } from '@beckon/persistence';
+import { prepareDatabase } from '@beckon/persistence';
 import { createApiApp } from './create-api-app';
 
 const logger = new Logger('api');
@@ -17,23 +16,11 @@ function configOrExit(): BeckonConfig {
   }
 }
 
-/** Every service migrates on start (under an advisory lock), so the API never runs against an older schema. */
-async function prepareDatabase(config: BeckonConfig): Promise<void> {
-  await ensureDatabase(config.DATABASE_URL);
-  // Two connections: runMigrations holds one for the advisory lock while the migrations run on the other.
-  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 2));
-  await dataSource.initialize();
-  try {
-    const applied = await runMigrations(dataSource);
-    if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
-  await prepareDatabase(config);
+  // Every service migrates on start (under an advisory lock), so the API never runs against an older schema.
+  const applied = await prepareDatabase(config.DATABASE_URL);
+  if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   const app = await createApiApp(config);
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);

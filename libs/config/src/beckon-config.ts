@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import { z } from 'zod';
 
 const csv = (value: string): string[] =>
@@ -122,3 +123,10 @@ export function isValidTimezone(timezone: string): boolean {
 }
 
 export { hhmm as HHMM_PATTERN };
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Nest's levels from the configured one: `warn` keeps fatal, error and warn. */
+export function logLevels(level: BeckonConfig['LOG_LEVEL']): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}

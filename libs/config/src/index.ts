@@ -4,6 +4,7 @@ export {
   configSchema,
   isValidTimezone,
   loadConfig,
+  logLevels,
   requireConfig,
   HHMM_PATTERN,
 } from './beckon-config';

@@ -1,29 +1,7 @@
-import { DynamicModule, INestApplication, LogLevel } from '@nestjs/common';
+import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { BeckonConfig } from '@beckon/config';
-import { dataSourceOptions, ensureDatabase, runMigrations } from '@beckon/persistence';
+import { BeckonConfig, logLevels } from '@beckon/config';
 import { DeliveryConsumer } from './delivery-consumer';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Nest's levels from the configured one: `warn` keeps fatal, error and warn. */
-export function logLevels(level: BeckonConfig['LOG_LEVEL']): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
-}
-
-/** Start-up for a service process: the database exists and is migrated before anything connects. */
-export async function prepareDatabase(config: BeckonConfig): Promise<void> {
-  await ensureDatabase(config.DATABASE_URL);
-  // Two connections: runMigrations holds one for its advisory lock while the migrations run on another.
-  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 2));
-  await dataSource.initialize();
-  try {
-    await runMigrations(dataSource);
-  } finally {
-    await dataSource.destroy();
-  }
-}
 
 /** Creates a delivery application and serves its /health on SERVICE_PORT (0: any free port). */
 export async function startDeliveryApp(module: DynamicModule, config: BeckonConfig): Promise<INestApplication> {

@@ -1,5 +1,5 @@
 export { mapWithConcurrency } from './concurrency';
-export { isDeliveryReady, logLevels, prepareDatabase, startDeliveryApp, waitUntilDeliveryReady } from './delivery-app';
+export { isDeliveryReady, startDeliveryApp, waitUntilDeliveryReady } from './delivery-app';
 export { DeliveryBatch, deadLetter, DETAIL_HEADER, REASON_HEADER, WAVE_PER_SLOT, waves } from './delivery-batch';
 export type { BatchReport, DeliveryChannel } from './delivery-batch';
 export { DELIVERY_CHANNEL, DeliveryConsumer } from './delivery-consumer';

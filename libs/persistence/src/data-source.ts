@@ -31,6 +31,22 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
+/**
+ * Start-up of every service process: the database exists and is migrated (under the advisory lock)
+ * before anything connects, so no service runs against an older schema. Returns what was applied.
+ */
+export async function prepareDatabase(databaseUrl: string): Promise<string[]> {
+  await ensureDatabase(databaseUrl);
+  // Two connections: runMigrations holds one for its advisory lock while the migrations run on another.
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, 2));
+  await dataSource.initialize();
+  try {
+    return await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 /** Creates the database named in the URL when it is missing (first local start, fresh test run). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);

@@ -1,4 +1,4 @@
-export { dataSourceOptions, ensureDatabase, runMigrations } from './data-source';
+export { dataSourceOptions, ensureDatabase, prepareDatabase, runMigrations } from './data-source';
 export { PersistenceModule } from './persistence.module';
 export { CartEntity, CustomerEntity, DispatchEntity, ENTITIES, PushSubscriptionEntity, RuleEntity } from './entities';
 export type { CartItem, RulePacing } from './entities';
