@@ -1,8 +1,10 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import webpush, { WebPushError } from 'web-push';
+import webpush from 'web-push';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { PushSubscriptionKeys, WebPushDispatchMessage } from '@beckon/contracts';
+import { EncryptionPool } from './encryption-pool';
 import { PushAttempt } from './push-response';
 
 export interface VapidIdentity {
@@ -19,6 +21,8 @@ export interface PushSenderOptions {
   agent?: https.Agent;
   /** Socket timeout of one push request; default 10 s. */
   timeoutMs?: number;
+  /** Worker threads that encrypt payloads; default PUSH_ENCRYPTION_THREADS. 0: on the main thread. */
+  encryptionThreads?: number;
 }
 
 export interface PushRequest {
@@ -42,8 +46,10 @@ const VAPID_LIFETIME_S = 12 * 60 * 60;
 const VAPID_RENEW_MS = 60 * 60 * 1_000;
 
 /**
- * Sends encrypted pushes with web-push. The VAPID JWT (ES256, ~75% of the crypto cost) is signed once
- * per push-service origin and reused until renewal, and connections are kept alive.
+ * Sends pushes (RFC 8030) with VAPID (RFC 8292) and encrypted payloads (RFC 8291). The VAPID JWT is
+ * signed once per push-service origin and reused until renewal; connections are kept alive; payloads
+ * are encrypted on worker threads (encryption-pool.ts), since the per-message ECDH costs more CPU than
+ * the request. web-push only signs the JWT: its sendNotification encrypts on the calling thread.
  */
 @Injectable()
 export class PushSender implements OnApplicationShutdown {
@@ -51,6 +57,7 @@ export class PushSender implements OnApplicationShutdown {
   private readonly agent: https.Agent;
   private readonly ownsAgent: boolean;
   private readonly timeoutMs: number;
+  private readonly encryption: EncryptionPool;
   private readonly authorizations = new Map<string, { header: string; renewAt: number }>();
 
   constructor(@Inject(BECKON_CONFIG) config: BeckonConfig, @Inject(PUSH_SENDER_OPTIONS) options: PushSenderOptions) {
@@ -63,6 +70,7 @@ export class PushSender implements OnApplicationShutdown {
     this.ownsAgent = options.agent === undefined;
     this.agent = options.agent ?? createPushAgent();
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.encryption = new EncryptionPool(options.encryptionThreads ?? config.PUSH_ENCRYPTION_THREADS);
   }
 
   /** `vapid t=<JWT>, k=<public key>` for the endpoint's origin (the JWT audience). */
@@ -85,38 +93,58 @@ export class PushSender implements OnApplicationShutdown {
   }
 
   async send(subscription: PushSubscriptionKeys, payload: string, request: PushRequest): Promise<PushAttempt> {
+    const { endpoint, keys } = subscription;
+    let body: Buffer;
     try {
-      const result = await webpush.sendNotification(subscription, payload, {
-        TTL: request.ttlSeconds,
-        urgency: request.urgency,
-        topic: request.topic,
-        agent: this.agent,
-        timeout: this.timeoutMs,
-        // No per-message signing: the cached VAPID header below stands in for vapidDetails.
-        vapidDetails: null as unknown as undefined,
-        headers: { Authorization: this.authorization(subscription.endpoint) },
-      });
-      return { status: result.statusCode, error: null };
+      body = await this.encryption.encrypt(keys.p256dh, keys.auth, payload);
     } catch (err) {
-      if (err instanceof WebPushError) {
-        const retryAfter = err.headers['retry-after'];
-        return {
-          status: err.statusCode,
-          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-          error: `${err.statusCode} ${err.body}`.trim().slice(0, 500),
-        };
-      }
-      const error = err as Error & { code?: unknown };
-      return {
-        errorCode: typeof error.code === 'string' ? error.code : undefined,
-        error: error.message ?? String(err),
-      };
+      return failure(err);
     }
+    const headers: OutgoingHttpHeaders = {
+      'Content-Type': 'application/octet-stream',
+      'Content-Encoding': 'aes128gcm',
+      'Content-Length': body.length,
+      TTL: request.ttlSeconds,
+      Urgency: request.urgency,
+      Authorization: this.authorization(endpoint),
+    };
+    if (request.topic) headers.Topic = request.topic;
+    return new Promise<PushAttempt>((resolve) => {
+      const req = https.request(endpoint, { method: 'POST', headers, agent: this.agent, timeout: this.timeoutMs });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < MAX_ERROR_TEXT) text += chunk;
+        });
+        res.on('end', () => resolve(answer(res, text)));
+        res.on('error', (err) => resolve(failure(err)));
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('Socket timeout'), { code: 'ETIMEDOUT' })));
+      req.on('error', (err) => resolve(failure(err)));
+      req.end(body);
+    });
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (this.ownsAgent) this.agent.destroy();
+    await this.encryption.close();
   }
+}
+
+const MAX_ERROR_TEXT = 500;
+
+function answer(res: IncomingMessage, text: string): PushAttempt {
+  const status = res.statusCode ?? 0;
+  if (status >= 200 && status < 300) return { status, error: null };
+  const retryAfter = res.headers['retry-after'];
+  return { status, retryAfter, error: `${status} ${text}`.trim().slice(0, MAX_ERROR_TEXT) };
+}
+
+/** No answer: the key could not be used (ERR_CRYPTO_*), or the network, TLS or timeout failed. */
+function failure(err: unknown): PushAttempt {
+  const error = err as Error & { code?: unknown };
+  return { errorCode: typeof error.code === 'string' ? error.code : undefined, error: error.message ?? String(err) };
 }
 
 @Module({})

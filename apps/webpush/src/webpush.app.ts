@@ -12,7 +12,7 @@ export type WebPushAppOptions = WebPushDeliveryOptions & PushSenderOptions;
 @Module({})
 export class WebPushAppModule {
   static forRoot(config: BeckonConfig, options: WebPushAppOptions = {}): DynamicModule {
-    const { agent, timeoutMs, ...delivery } = options;
+    const { agent, timeoutMs, encryptionThreads, ...delivery } = options;
     return {
       module: WebPushAppModule,
       imports: [
@@ -21,7 +21,7 @@ export class WebPushAppModule {
         PersistenceModule.forRoot(),
         DeliveryModule.forChannel({
           channel: WebPushChannel,
-          imports: [PushSenderModule.forRoot({ agent, timeoutMs })],
+          imports: [PushSenderModule.forRoot({ agent, timeoutMs, encryptionThreads })],
           providers: [{ provide: WEBPUSH_DELIVERY_OPTIONS, useValue: delivery }],
         }),
       ],

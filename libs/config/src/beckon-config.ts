@@ -52,6 +52,8 @@ export const configSchema = z.object({
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().optional(),
+  /** Worker threads encrypting web pushes (one keeps pace with the main thread's HTTPS); 0: on the main thread. */
+  PUSH_ENCRYPTION_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   API_KEYS: apiKeySchema,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
