@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { EmailDispatchMessage } from '@beckon/contracts';
-import { composeMail, messageIdFor, senderDomain, unsubscribeMailto } from './mail-message';
+import { composeMail, messageIdFor, senderDomain, textEncodingFor, unsubscribeMailto } from './mail-message';
 
 const message: EmailDispatchMessage = {
   dispatchId: '3b241101-e2bb-4255-8caf-4136c566a962',
@@ -17,11 +17,16 @@ const message: EmailDispatchMessage = {
   unsubscribeUrl: `https://shop.example.com/u/${'t'.repeat(120)}`,
 };
 
-/** The raw message nodemailer would put on the wire, unfolded into header name → value. */
-async function render(mail: ReturnType<typeof composeMail>): Promise<Record<string, string>> {
+/** The raw message nodemailer would put on the wire. */
+async function rawMessage(mail: ReturnType<typeof composeMail>): Promise<string> {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
   const info = await transport.sendMail(mail);
-  const raw = (info.message as Buffer).toString('utf8');
+  return (info.message as Buffer).toString('utf8');
+}
+
+/** The raw message unfolded into header name → value. */
+async function render(mail: ReturnType<typeof composeMail>): Promise<Record<string, string>> {
+  const raw = await rawMessage(mail);
   const head = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
   const headers: Record<string, string> = {};
   for (const line of head.split('\r\n')) {
@@ -84,5 +89,27 @@ describe('composeMail', () => {
     expect(headers['list-unsubscribe']).toBeUndefined();
     expect(headers['list-unsubscribe-post']).toBeUndefined();
     expect(headers['x-beckon-dispatch']).toBe(message.dispatchId);
+  });
+});
+
+describe('textEncodingFor', () => {
+  const transferEncodings = async (mail: ReturnType<typeof composeMail>) =>
+    [...(await rawMessage(mail)).matchAll(/^Content-Transfer-Encoding: (.+)$/gim)].map((m) => m[1]);
+
+  it.each([
+    ['Latin with a few accents and a €', '<p>Café crème, 2 × 3,50 €</p>', 'quoted-printable'],
+    ['Cyrillic', '<p>Ваша корзина ждёт вас: 2 товара</p>', 'base64'],
+    ['Japanese', '<p>カートに商品が残っています</p>', 'base64'],
+    ['control characters', '\x01\x02\x03\x04 ab', 'base64'],
+  ])('chooses what nodemailer would for %s, without scanning the body its way', async (_label, html, expected) => {
+    expect(textEncodingFor(html, undefined)).toBe(expected);
+    const mail = composeMail({ ...message, html, text: html }, 'shop@example.com');
+    const nodemailersOwn = { ...mail, textEncoding: undefined };
+    expect(await transferEncodings(mail)).toEqual(await transferEncodings(nodemailersOwn));
+    expect(await transferEncodings(mail)).toEqual([expected, expected]);
+  });
+
+  it('leaves plain ASCII with short lines as 7bit', async () => {
+    expect(await transferEncodings(composeMail(message, 'shop@example.com'))).toEqual(['7bit', '7bit']);
   });
 });
