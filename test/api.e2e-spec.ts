@@ -594,6 +594,7 @@ describe('GET /v1/customers/:id', () => {
       requestedId: 'user-c1',
       mergedInto: null,
       consent: { email: true, webpush: true },
+      emailUndeliverable: null,
     });
     expect(customer.profile).toMatchObject({
       id: 'user-c1',

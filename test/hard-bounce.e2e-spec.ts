@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Producer } from 'kafkajs';
 import { Client } from 'pg';
+import { createApiApp } from '../apps/api/src/create-api-app';
 import { createEmailApp } from '../apps/email/src/email.app';
 import { createEngineApp } from '../apps/engine/src/create-engine-app';
 import { StorefrontEventsConsumer } from '../apps/engine/src/ingestion/storefront-events.consumer';
@@ -23,6 +24,7 @@ describe('hard bounces', () => {
   let smtp: SmtpSink;
   let producer: Producer;
   let db: Client;
+  let apiUrl: string;
 
   beforeAll(async () => {
     // Any address at bounce.example does not exist.
@@ -50,7 +52,10 @@ describe('hard bounces', () => {
     const engine = await createEngineApp(config);
     await engine.listen(0, '127.0.0.1');
     const mailer = await createEmailApp(config, { retry: { retries: 0 } });
-    apps = [engine, mailer];
+    const api = await createApiApp(config);
+    await api.listen(0, '127.0.0.1');
+    apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+    apps = [engine, mailer, api];
     await waitUntilDeliveryReady(mailer);
     await eventually(async () => engine.get(StorefrontEventsConsumer).isReady, 30000, 'engine consumer');
     ({ producer } = await connectProducer(config.KAFKA_BROKERS));
@@ -72,6 +77,16 @@ describe('hard bounces', () => {
       )
     ).rows[0];
 
+  /** What ops see: GET /v1/customers/{id}. */
+  const overview = async (id: string) => {
+    const response = await fetch(`${apiUrl}/v1/customers/${id}`, { headers: { 'x-api-key': 'test-ops-key' } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as {
+      consent: unknown;
+      emailUndeliverable: { since: string; reason: string } | null;
+    };
+  };
+
   const dispatches = async (occasion: string) =>
     (
       await db.query<{ step: number; status: string; reason: string | null }>(
@@ -92,6 +107,12 @@ describe('hard bounces', () => {
       return row?.email_undeliverable_at ? row : undefined;
     }, 30000);
     expect(bounced.email_undeliverable_reason).toMatch(/^550 .*no such user/);
+    const seen = await overview('u-bounce');
+    expect(seen.emailUndeliverable).toEqual({
+      since: bounced.email_undeliverable_at!.toISOString(),
+      reason: bounced.email_undeliverable_reason,
+    });
+    expect(seen.consent).toEqual({ email: true, webpush: true }); // undeliverable is not unsubscribed
     expect((await dispatches('cart:c-1'))[0]).toMatchObject({ step: 0, status: 'failed', reason: 'smtp:550' });
 
     // Step 2 comes due after the bounce: not even tried.
@@ -120,6 +141,7 @@ describe('hard bounces', () => {
       email_undeliverable_at: null,
       email_undeliverable_reason: null,
     });
+    expect((await overview('u-bounce')).emailUndeliverable).toBeNull();
   });
 
   it('does not condemn an address the customer has since replaced', async () => {

@@ -3,7 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { CartEntity, CustomerEntity, PushSubscriptionEntity } from '@beckon/persistence';
 import { dispatchColumns, DispatchRow, toDispatchView } from '../dispatches/dispatch.view';
-import { CustomerOverview, toOpenCartView, toProfileView, toPushSubscriptionView } from './customer.view';
+import {
+  CustomerOverview,
+  toEmailUndeliverableView,
+  toOpenCartView,
+  toProfileView,
+  toPushSubscriptionView,
+} from './customer.view';
 
 const RECENT_DISPATCHES = 20;
 const PENDING_DISPATCHES = 100;
@@ -35,6 +41,7 @@ export class CustomerOverviewService {
       mergedInto: customer.id === requestedId ? null : customer.id,
       profile: toProfileView(customer),
       consent: { email: customer.emailConsent, webpush: customer.webpushConsent },
+      emailUndeliverable: toEmailUndeliverableView(customer),
       pushSubscriptions: subscriptions.map(toPushSubscriptionView),
       openCarts: carts.map(toOpenCartView),
       pendingDispatches: pending.map(toDispatchView),

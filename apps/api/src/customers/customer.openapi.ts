@@ -11,6 +11,7 @@ export const CUSTOMER_SCHEMAS: SchemaComponents = {
       'mergedInto',
       'profile',
       'consent',
+      'emailUndeliverable',
       'pushSubscriptions',
       'openCarts',
       'pendingDispatches',
@@ -46,6 +47,18 @@ export const CUSTOMER_SCHEMAS: SchemaComponents = {
         properties: { email: { type: 'boolean' }, webpush: { type: 'boolean' } },
         description: 'false once the customer unsubscribed from marketing on that channel',
       },
+      emailUndeliverable: nullable({
+        type: 'object',
+        required: ['since', 'reason'],
+        properties: {
+          since: isoDateTime,
+          reason: { ...text, description: "the SMTP server's answer", example: '550 5.1.1 no such user' },
+        },
+        description:
+          'set after a hard bounce (SMTP 5xx on RCPT TO or DATA): no email goes to profile.email, dispatches ' +
+          'are suppressed with reason `undeliverable`, until the customer identifies with another address; ' +
+          'null while the address is deliverable',
+      }),
       pushSubscriptions: {
         type: 'array',
         description: 'web-push subscriptions; only the push service origin is shown, never the endpoint or keys',

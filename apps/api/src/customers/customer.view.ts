@@ -22,6 +22,13 @@ export interface PushSubscriptionView {
   expiresAt: Date | null;
 }
 
+/** Set after a hard bounce: no email goes to `profile.email` until the customer identifies with another address. */
+export interface EmailUndeliverableView {
+  since: Date;
+  /** The SMTP server's answer, e.g. `550 5.1.1 no such user`. */
+  reason: string | null;
+}
+
 export interface OpenCartView {
   id: string;
   items: CartItem[];
@@ -39,6 +46,7 @@ export interface CustomerOverview {
   mergedInto: string | null;
   profile: CustomerProfileView;
   consent: { email: boolean; webpush: boolean };
+  emailUndeliverable: EmailUndeliverableView | null;
   pushSubscriptions: PushSubscriptionView[];
   openCarts: OpenCartView[];
   pendingDispatches: DispatchView[];
@@ -59,6 +67,11 @@ export function toProfileView(customer: CustomerEntity): CustomerProfileView {
     created_at: customer.createdAt,
     updated_at: customer.updatedAt,
   };
+}
+
+export function toEmailUndeliverableView(customer: CustomerEntity): EmailUndeliverableView | null {
+  if (customer.emailUndeliverableAt === null) return null;
+  return { since: customer.emailUndeliverableAt, reason: customer.emailUndeliverableReason };
 }
 
 /**

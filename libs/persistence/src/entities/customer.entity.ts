@@ -12,6 +12,11 @@ export class CustomerEntity {
   @Column('jsonb') traits: Record<string, unknown>;
   @Column('boolean', { name: 'email_consent' }) emailConsent: boolean;
   @Column('boolean', { name: 'webpush_consent' }) webpushConsent: boolean;
+  /** Set by a hard bounce of `email` (email service); cleared when the customer identifies with another address. */
+  @Column('timestamptz', { name: 'email_undeliverable_at', nullable: true })
+  emailUndeliverableAt: Date | null;
+  @Column('text', { name: 'email_undeliverable_reason', nullable: true })
+  emailUndeliverableReason: string | null;
   @Column('text', { name: 'merged_into', nullable: true }) mergedInto: string | null;
   @Column('timestamptz', { name: 'last_seen_at', nullable: true })
   lastSeenAt: Date | null;
