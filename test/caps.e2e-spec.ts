@@ -235,6 +235,16 @@ describe('frequency caps and quiet hours, end to end', () => {
         body: { quietHours: { start: '20:00', end: '08:00' } },
       });
       expect(patched.json).toMatchObject({ caps: { exempt: true }, quietHours: { start: '20:00', end: '08:00' } });
+      // "global" drops the override (null would mean no quiet hours at all): shown and stored as absent.
+      const reset = await v1(`/rules/${id}`, { method: 'PATCH', body: { quietHours: 'global' } });
+      expect(reset.status).toBe(200);
+      expect('quietHours' in reset.json).toBe(false);
+      expect('quietHours' in (await v1(`/rules/${id}`)).json).toBe(false);
+      const stored = await db.query(`SELECT pacing FROM rules WHERE id = $1`, [id]);
+      expect(stored.rows[0].pacing).toEqual({ caps: { exempt: true } });
+      const unknown = await v1(`/rules/${id}`, { method: 'PATCH', body: { quietHours: 'default' } });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json.errors).toEqual([{ field: 'quietHours', message: expect.stringMatching(/"global"/) }]);
       const plain = await createRule('Marketing', [emailStep('PT1H', 'Hi')]);
       const shown = (await v1(`/rules/${plain}`)).json;
       expect(shown.caps).toEqual({ exempt: false });
@@ -350,7 +360,9 @@ describe('frequency caps and quiet hours, end to end', () => {
       end: localHhmm(windowEnd, zone),
     };
     await putCaps({ rules: [{ channel: 'email', max: 1, per: 'PT16H' }], quietHours, defaultTimezone: 'UTC' });
-    const held = await createRule('Evening reminder', [emailStep('PT1S', 'Evening reminder')]);
+    // Created with no quiet hours, then PATCHed back to the global window, which must hold it.
+    const held = await createRule('Evening reminder', [emailStep('PT1S', 'Evening reminder')], { quietHours: null });
+    expect((await v1(`/rules/${held}`, { method: 'PATCH', body: { quietHours: 'global' } })).status).toBe(200);
     const receipt = await createRule('Receipt', [emailStep('PT1S', 'Receipt')], {
       caps: { exempt: true },
       quietHours: null,

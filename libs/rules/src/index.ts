@@ -7,6 +7,7 @@ export {
   ruleInputSchema,
   stepSchema,
   TRIGGERS,
+  USE_GLOBAL_QUIET_HOURS,
   webPushContentSchema,
 } from './rule.schema';
 export type {

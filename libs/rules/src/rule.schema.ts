@@ -114,6 +114,9 @@ export const paramsSchemas = {
 
 export type RuleParams<T extends Trigger> = z.output<(typeof paramsSchemas)[T]>;
 
+/** The `quietHours` value that drops a rule's own quiet hours in favour of the global ones. */
+export const USE_GLOBAL_QUIET_HOURS = 'global';
+
 const common = {
   name: z.string().trim().min(1).max(200),
   enabled: z.boolean().default(true),
@@ -121,8 +124,20 @@ const common = {
   priority: z.number().int().min(0).max(1_000_000).default(100),
   /** Transactional rules opt out: their messages are neither held back by caps nor counted by them. */
   caps: z.strictObject({ exempt: z.boolean() }).default({ exempt: false }),
-  /** Overrides the global quiet hours for this rule's messages; null sends at any hour. Absent: the global ones. */
-  quietHours: quietHoursSchema.nullable().optional(),
+  /**
+   * Overrides the global quiet hours for this rule's messages; null sends at any hour. Absent or
+   * `"global"`: the global ones. `"global"` exists for PATCH, where leaving the field out keeps the
+   * stored override and null already means "none"; it is stored as absent.
+   */
+  quietHours: z.preprocess((value, ctx) => {
+    if (value === USE_GLOBAL_QUIET_HOURS) return undefined;
+    if (typeof value !== 'string') return value;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be {"start": "HH:MM", "end": "HH:MM"}, null (no quiet hours) or "${USE_GLOBAL_QUIET_HOURS}"`,
+    });
+    return undefined;
+  }, quietHoursSchema.nullable().optional()),
 };
 
 export const ruleInputSchema = z.discriminatedUnion('trigger', [

@@ -236,6 +236,21 @@ describe('applyRulePatch', () => {
     expect(fields(applyRulePatch(before, { color: 'red' }))).toEqual(['color']);
   });
 
+  it('drops a quiet-hours override with "global"; without the field it stays, null means none', () => {
+    const window = { start: '22:00', end: '07:00' };
+    const overridden = ruleOf(applyRulePatch(current(), { quietHours: window }));
+    expect(ruleOf(applyRulePatch(overridden, { name: 'Renamed' })).quietHours).toEqual(window);
+    expect(ruleOf(applyRulePatch(overridden, { quietHours: null })).quietHours).toBeNull();
+    expect(ruleOf(applyRulePatch(overridden, { quietHours: 'global' })).quietHours).toBeUndefined();
+    expect(ruleOf(validateRule({ ...minimal(), quietHours: 'global' })).quietHours).toBeUndefined();
+  });
+
+  it('refuses another word for quietHours, naming the choices', () => {
+    expect(errorsOf(applyRulePatch(current(), { quietHours: 'default' }))).toEqual([
+      { field: 'quietHours', message: expect.stringContaining('null (no quiet hours) or "global"') },
+    ]);
+  });
+
   it.each([null, 'enabled=false', [{ enabled: false }], 3])('refuses the non-object patch %j', (patch) => {
     expect(errorsOf(applyRulePatch(current(), patch))).toEqual([
       { field: '(root)', message: 'a JSON object is required' },

@@ -1,4 +1,4 @@
-import { CHANNELS, ruleInputSchema, stepSchema, TRIGGERS } from '@beckon/rules';
+import { CHANNELS, ruleInputSchema, stepSchema, TRIGGERS, USE_GLOBAL_QUIET_HOURS } from '@beckon/rules';
 import { isoDateTime, ref, schemaFromZod, SchemaComponents, SchemaObject } from '../openapi/json-schema';
 import { previewRequestSchema } from './rule-preview.schema';
 
@@ -15,7 +15,8 @@ const RULE_NOTES = [
   'Step 1 counts from the trigger moment: last cart activity; inactiveDays after the last order; the restock;',
   'leadDays before the product runs out; daysBefore the birthday at sendAt in the customer’s time zone.',
   'Frequency caps (GET/PUT /v1/caps) apply unless `caps.exempt` is true (transactional messages: neither capped nor counted).',
-  '`quietHours` overrides the global quiet hours for this rule; null sends at any hour; absent, the global ones apply.',
+  '`quietHours` overrides the global quiet hours for this rule; null sends at any hour; absent, the global ones apply;',
+  '`"global"` drops an override (for PATCH, where leaving the field out keeps it).',
 ].join(' ');
 
 /** A complete rule as CONTRACT.md §4 shows it; also the body the e2e test creates. */
@@ -63,6 +64,23 @@ const ruleQuietHours: SchemaObject = {
   nullable: true,
   description: 'overrides the global quiet hours for this rule; null: none; absent: the global ones apply',
 };
+const ruleQuietHoursInput: SchemaObject = {
+  oneOf: [ref('QuietHours'), { type: 'string', enum: [USE_GLOBAL_QUIET_HOURS] }],
+  nullable: true,
+  description: `overrides the global quiet hours for this rule; null: none; absent or "${USE_GLOBAL_QUIET_HOURS}": the global ones apply`,
+};
+
+/** The zod schema accepts "global" before its own validation (z.preprocess), which the generated schema cannot show. */
+function withQuietHoursInput(schema: SchemaObject): SchemaObject {
+  const branches = (schema.oneOf ?? []) as SchemaObject[];
+  return {
+    ...schema,
+    oneOf: branches.map((branch) => ({
+      ...branch,
+      properties: { ...branch.properties, quietHours: ruleQuietHoursInput },
+    })),
+  };
+}
 
 /** A transactional rule: never capped, never counted, sent at any hour. */
 export const TRANSACTIONAL_EXAMPLE = {
@@ -175,7 +193,7 @@ export const RULE_EXAMPLES = {
 
 export const RULE_SCHEMAS: SchemaComponents = {
   RuleInput: {
-    ...schemaFromZod(ruleInputSchema),
+    ...withQuietHoursInput(schemaFromZod(ruleInputSchema)),
     description: `A trigger rule as POST /v1/rules takes it. ${RULE_NOTES}`,
   },
   RuleStep: schemaFromZod(stepSchema),
@@ -190,7 +208,7 @@ export const RULE_SCHEMAS: SchemaComponents = {
       steps: { type: 'array', minItems: 1, maxItems: 10, items: ref('RuleStep') },
       priority: { type: 'integer', minimum: 0, maximum: 1_000_000 },
       caps: ruleCaps,
-      quietHours: ruleQuietHours,
+      quietHours: ruleQuietHoursInput,
     },
     additionalProperties: false,
   },
