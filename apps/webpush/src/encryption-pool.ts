@@ -91,6 +91,7 @@ export class EncryptionPool {
       if (pending.length === 0) break;
       const batch = this.nextBatch++;
       slot.batches.set(batch, pending);
+      slot.worker.ref(); // work in flight keeps the process alive, as any pending I/O does
       slot.worker.postMessage({ batch, jobs: pending.map((p) => p.job) });
     }
   }
@@ -101,6 +102,7 @@ export class EncryptionPool {
     slot.worker.on('message', ({ batch, results }: EncryptionReply) => {
       const pending = slot.batches.get(batch) ?? [];
       slot.batches.delete(batch);
+      if (slot.batches.size === 0) slot.worker.unref();
       pending.forEach(({ resolve, reject }, i) => {
         const result = results[i];
         if (result instanceof Uint8Array) resolve(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
@@ -118,7 +120,7 @@ export class EncryptionPool {
       if (index >= 0) this.slots[index] = this.spawn();
       this.flush();
     });
-    slot.worker.unref(); // never what keeps a process alive; close() ends it
+    slot.worker.unref(); // an idle worker never keeps a process alive
     return slot;
   }
 }
