@@ -1,4 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kafka, Message, Partitioners } from 'kafkajs';
@@ -170,4 +171,18 @@ export async function timedPool<T>(items: readonly T[], limit: number, fn: (item
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return (performance.now() - started) / 1000;
+}
+
+/**
+ * CPU seconds (user + system) of the calling thread (Linux, /proc/thread-self; clock ticks of 10 ms);
+ * undefined elsewhere. The service's main thread is its ceiling: encryption runs on worker threads.
+ */
+export function threadCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15 of stat(5)
+  } catch {
+    return undefined;
+  }
 }

@@ -32,7 +32,8 @@ import * as support from './delivery-support';
  *   BENCH_EMAIL_BASELINE     mails sent by the default nodemailer pool   (default 2000: it does ~100/s)
  *   BENCH_PUSH_BASELINE      pushes sent by plain sendNotification       (default 5000)
  *   BENCH_DELIVERY_CHANNELS  which services                              (default email,webpush)
- *   BENCH_SMTP_POOL_SIZE     SMTP_POOL_SIZE of the email service        (default 5, the service's default)
+ *   BENCH_SMTP_POOL_SIZE     SMTP_POOL_SIZE of the email service        (default: the service's default)
+ *   BENCH_PUSH_ENCRYPTION_THREADS  PUSH_ENCRYPTION_THREADS of the web-push service (default: the service's)
  *   BENCH_RECEIVER_PROF=1    --cpu-prof for the receiver processes (files in /tmp/recvprof)
  *   BENCH_CPU_PROFILE=1      V8 CPU profile of each service phase (summary printed, raw file in /tmp)
  *   BENCH_DELIVERY_DATABASE  database created and dropped for it         (default beckon_bench_delivery)
@@ -67,6 +68,8 @@ export interface ChannelResult {
   service: number;
   baseline: number;
   baselineLabel: string;
+  /** CPU microseconds per message: the service process, its main thread (Linux only), the receiver process. */
+  cpu: { service: number; mainThread?: number; receiver: number };
   /** Problems that make the rate untrustworthy: duplicates, losses, failures. */
   problems: string[];
 }
@@ -119,7 +122,7 @@ async function measureService(
   receiver: support.Receiver,
   message: (id: string, customerId: string, index: number) => object,
   start: () => Promise<INestApplication>,
-): Promise<{ app: INestApplication; rate: number; problems: string[] }> {
+): Promise<{ app: INestApplication; rate: number; cpu: ChannelResult['cpu']; problems: string[] }> {
   const rows = await support.insertQueuedDispatches(db, channel, N);
   const messages = rows.map((r, i) => ({ key: r.customerId, value: JSON.stringify(message(r.id, r.customerId, i)) }));
   await support.produceAll(kafka, topic, messages);
@@ -129,26 +132,36 @@ async function measureService(
   const profile = CPU_PROFILE ? new CpuProfile() : undefined;
   await profile?.start();
   const elu = performance.eventLoopUtilization();
-  const cpu = process.cpuUsage();
+  const cpuAtStart = process.cpuUsage();
+  const mainThread = support.threadCpuSeconds();
   await support.waitUntilFinished(db, channel, N, STALL_MS);
   const seconds = (performance.now() - startedAt.at) / 1000;
+  const mainThreadUsed = mainThread === undefined ? undefined : support.threadCpuSeconds()! - mainThread;
   await profile?.stop(`/tmp/beckon-bench-${RUN}-${channel}.cpuprofile`);
   const after = await receiver.stats();
-  const used = process.cpuUsage(cpu);
+  const used = process.cpuUsage(cpuAtStart);
   const counts = await support.statusCounts(db, channel);
   const measured = N - startedAt.finished;
   log(`${channel} service: ${fmt(measured)} in ${seconds.toFixed(2)} s; dispatches ${JSON.stringify(counts)}`);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  const receiverSeconds = after.cpuSeconds - before.cpuSeconds;
+  const main = mainThreadUsed === undefined ? '' : `, its main thread ${fmt(mainThreadUsed, 1)} s`;
   log(
-    `  CPU: service process ${fmt((used.user + used.system) / 1e6, 1)} s (event loop ` +
+    `  CPU: service process ${fmt(cpuSeconds, 1)} s${main} (event loop ` +
       `${fmt(100 * performance.eventLoopUtilization(elu).utilization)} % busy), receiver ` +
-      `${fmt(after.cpuSeconds - before.cpuSeconds, 1)} s, over ${seconds.toFixed(1)} s on ${os.availableParallelism()} cores`,
+      `${fmt(receiverSeconds, 1)} s, over ${seconds.toFixed(1)} s on ${os.availableParallelism()} cores`,
   );
+  const cpu: ChannelResult['cpu'] = {
+    service: (1e6 * cpuSeconds) / measured,
+    mainThread: mainThreadUsed === undefined ? undefined : (1e6 * mainThreadUsed) / measured,
+    receiver: (1e6 * receiverSeconds) / measured,
+  };
   const problems: string[] = [];
   if (counts.sent !== N) problems.push(`${fmt(N - (counts.sent ?? 0))} ${channel} dispatches not sent`);
   const received = after.count - before.count;
   const distinct = after.unique - before.unique;
   if (received !== N || distinct !== N) problems.push(`${channel} receiver got ${received} (${distinct} distinct)`);
-  return { app, rate: measured / seconds, problems };
+  return { app, rate: measured / seconds, cpu, problems };
 }
 
 async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
@@ -157,13 +170,13 @@ async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
   try {
     const config = serviceConfig({
       SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      SMTP_POOL_SIZE: process.env.BENCH_SMTP_POOL_SIZE ?? '5',
+      ...(process.env.BENCH_SMTP_POOL_SIZE ? { SMTP_POOL_SIZE: process.env.BENCH_SMTP_POOL_SIZE } : {}),
       MAIL_FROM,
     });
     const topic = topicNames(config.KAFKA_EVENTS_TOPIC, PREFIX).emailDispatch;
     await support.createTopics(kafka, [topic]);
     const measured = await measureService(db, kafka, 'email', topic, sink, emailFor, () => createEmailApp(config));
-    const { rate, problems } = measured;
+    const { rate, cpu, problems } = measured;
     app = measured.app;
     await app.close();
     app = undefined;
@@ -178,7 +191,7 @@ async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
     const baseline = EMAIL_BASELINE / ((performance.now() - started) / 1000);
     transport.close();
     log(`default nodemailer pool: ${fmt(EMAIL_BASELINE)} at ${fmt(baseline)}/s`);
-    return { channel: 'email', service: rate, baseline, baselineLabel: 'default nodemailer pool (5)', problems };
+    return { channel: 'email', service: rate, baseline, baselineLabel: 'default nodemailer pool (5)', cpu, problems };
   } finally {
     await app?.close();
     await sink.stop();
@@ -198,6 +211,9 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT,
+      ...(process.env.BENCH_PUSH_ENCRYPTION_THREADS
+        ? { PUSH_ENCRYPTION_THREADS: process.env.BENCH_PUSH_ENCRYPTION_THREADS }
+        : {}),
     });
     const topic = topicNames(config.KAFKA_EVENTS_TOPIC, PREFIX).webPushDispatch;
     await support.createTopics(kafka, [topic]);
@@ -213,7 +229,7 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
     const measured = await measureService(db, kafka, 'webpush', topic, endpoint, pushFor, () =>
       createWebPushApp(config, { agent }),
     );
-    const { rate, problems } = measured;
+    const { rate, cpu, problems } = measured;
     app = measured.app;
     await app.close();
     app = undefined;
@@ -231,7 +247,14 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
     plainAgent.destroy();
     const baseline = PUSH_BASELINE / seconds;
     log(`plain sendNotification, 32 in flight: ${fmt(PUSH_BASELINE)} at ${fmt(baseline)}/s`);
-    return { channel: 'webpush', service: rate, baseline, baselineLabel: 'sendNotification, 32 in flight', problems };
+    return {
+      channel: 'webpush',
+      service: rate,
+      baseline,
+      baselineLabel: 'sendNotification, 32 in flight',
+      cpu,
+      problems,
+    };
   } finally {
     await app?.close();
     agent.destroy();
@@ -256,6 +279,18 @@ export function deliveryTable(results: ChannelResult[], table: (rows: string[][]
       [`${r.channel}: service / baseline`, `${ratio.toFixed(1)} ×`, `≥ ${target.ratio} ×`, mark(ratio >= target.ratio)],
     );
   }
+  return table(rows);
+}
+
+/**
+ * CPU per message, less noisy than the rates on a shared machine. The service's main thread is what
+ * one instance cannot spread over more cores (web-push encryption runs on worker threads); on a
+ * machine of its own an instance tops out near 1 s / that figure.
+ */
+export function cpuTable(results: ChannelResult[], table: (rows: string[][]) => string): string {
+  const us = (n: number | undefined) => (n === undefined ? 'n/a' : `${fmt(n)} µs`);
+  const rows = [['CPU per message', 'service', 'its main thread', 'receiver']];
+  for (const r of results) rows.push([r.channel, us(r.cpu.service), us(r.cpu.mainThread), us(r.cpu.receiver)]);
   return table(rows);
 }
 
@@ -294,6 +329,7 @@ function simpleTable(rows: string[][]): string {
 export function reportDelivery(results: ChannelResult[], table: (rows: string[][]) => string = simpleTable): boolean {
   console.log(`\nDelivery, ${fmt(N)} dispatches per channel, one service instance, receiver in a second process`);
   console.log(deliveryTable(results, table));
+  console.log(cpuTable(results, table));
   const problems = results.flatMap((r) => r.problems);
   for (const problem of problems) console.error(`  ${problem}: the rate above is not to be trusted`);
   return problems.length === 0;
