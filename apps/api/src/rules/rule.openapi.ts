@@ -16,6 +16,11 @@ const RULE_NOTES = [
   'leadDays before the product runs out; daysBefore the birthday at sendAt in the customer’s time zone.',
   'Frequency caps (GET/PUT /v1/caps) apply unless `caps.exempt` is true (transactional messages: neither capped nor counted).',
   '`quietHours` overrides the global quiet hours for this rule; null sends at any hour; absent, the global ones apply.',
+  '`holdoutPercent` (0-50, two decimals, default 0) holds back that share of the customers the rule would message:',
+  'when the first step of a sequence comes due they are logged `holdout` and get nothing, in every sequence of the rule',
+  '(the split is a hash of rule and customer id), so GET /v1/dispatches/stats can compare their orders with the messaged ones.',
+  '`attributionWindows` (ISO 8601 durations, more than zero, at most 30 days; default email P5D, webpush PT24H):',
+  'an order within that time after a sent message of the channel is attributed to the latest such message (last touch).',
 ].join(' ');
 
 /** A complete rule as CONTRACT.md §4 shows it; also the body the e2e test creates. */
@@ -56,6 +61,24 @@ const ruleCaps: SchemaObject = {
   additionalProperties: false,
   description:
     'exempt: the rule’s messages are neither held back by frequency caps nor counted by them (transactional)',
+};
+const holdoutPercent: SchemaObject = {
+  type: 'number',
+  minimum: 0,
+  maximum: 50,
+  multipleOf: 0.01,
+  default: 0,
+  description: 'percent of the customers the rule would message that it holds back (logged `holdout`) to measure uplift',
+};
+const attributionWindowsSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', default: 'P5D', example: 'P5D' },
+    webpush: { type: 'string', default: 'PT24H', example: 'PT24H' },
+  },
+  additionalProperties: false,
+  description:
+    'ISO 8601 duration per channel (more than zero, at most 30 days): an order that long after a sent message is attributed to it',
 };
 // OpenAPI 3.0 ignores siblings of $ref, so the nullable reference goes through allOf.
 const ruleQuietHours: SchemaObject = {
@@ -103,6 +126,9 @@ export const SLEEPING_CUSTOMER_EXAMPLE = {
     },
   ],
   priority: 50,
+  // A tenth of the sleepers get nothing: their orders show what the rule adds.
+  holdoutPercent: 10,
+  attributionWindows: { email: 'P7D', webpush: 'PT24H' },
 };
 
 export const BACK_IN_STOCK_EXAMPLE = {
@@ -191,12 +217,27 @@ export const RULE_SCHEMAS: SchemaComponents = {
       priority: { type: 'integer', minimum: 0, maximum: 1_000_000 },
       caps: ruleCaps,
       quietHours: ruleQuietHours,
+      holdoutPercent,
+      attributionWindows: attributionWindowsSchema,
     },
     additionalProperties: false,
   },
   Rule: {
     type: 'object',
-    required: ['id', 'name', 'trigger', 'enabled', 'params', 'steps', 'priority', 'caps', 'createdAt', 'updatedAt'],
+    required: [
+      'id',
+      'name',
+      'trigger',
+      'enabled',
+      'params',
+      'steps',
+      'priority',
+      'caps',
+      'holdoutPercent',
+      'attributionWindows',
+      'createdAt',
+      'updatedAt',
+    ],
     properties: {
       id: { type: 'string', format: 'uuid' },
       name: { type: 'string' },
@@ -207,6 +248,8 @@ export const RULE_SCHEMAS: SchemaComponents = {
       priority: { type: 'integer' },
       caps: ruleCaps,
       quietHours: ruleQuietHours,
+      holdoutPercent,
+      attributionWindows: { ...attributionWindowsSchema, required: ['email', 'webpush'] },
       createdAt: isoDateTime,
       updatedAt: isoDateTime,
     },
