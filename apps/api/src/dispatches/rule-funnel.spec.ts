@@ -18,8 +18,8 @@ describe('ruleFunnels', () => {
     { ruleId: 'r-cart', step: 1, conversions: 3, revenue: 131.4 },
   ];
   const groups = [
-    { ruleId: 'r-cart', heldOut: false, customers: 50, converted: 8, revenue: 400 },
-    { ruleId: 'r-cart', heldOut: true, customers: 6, converted: 0, revenue: 0 },
+    { ruleId: 'r-cart', heldOut: false, converted: 8, revenue: 400 },
+    { ruleId: 'r-cart', heldOut: true, converted: 1, revenue: 12.5 },
   ];
 
   it('counts each step: decided rows are triggered (scheduled and holdout are not), rates are per sent', () => {
@@ -59,12 +59,13 @@ describe('ruleFunnels', () => {
     });
   });
 
-  it('compares messaged and held-out customers; the uplift is the difference of their rates', () => {
+  it('compares sequences whose first step was sent with held-out ones; the uplift is the difference of their rates', () => {
     const [rule] = ruleFunnels([cart], counts, conversions, groups, () => true);
+    // Messaged: the 50 first steps sent (not the 30 second ones); held out: the 6 holdout rows.
     expect(rule.holdout).toEqual({
       messaged: { customers: 50, conversions: 8, revenue: 400, conversionRate: 0.16 },
-      heldOut: { customers: 6, conversions: 0, revenue: 0, conversionRate: 0 },
-      uplift: 0.16,
+      heldOut: { customers: 6, conversions: 1, revenue: 12.5, conversionRate: 1 / 6 },
+      uplift: 0.16 - 1 / 6,
     });
   });
 

@@ -19,11 +19,10 @@ export interface StepConversions {
   revenue: number;
 }
 
-/** A holdout comparison group of one rule: customers in it, how many ordered in the window, for how much. */
+/** Sequences of one rule's holdout group (first step sent, or held out) followed by an order in the window. */
 export interface GroupOutcome {
   ruleId: string;
   heldOut: boolean;
-  customers: number;
   converted: number;
   revenue: number;
 }
@@ -78,8 +77,7 @@ function emptyStep(step: number): StepStats {
   return { step, triggered: 0, sent: 0, failed: 0, suppressed: 0, conversions: 0, revenue: 0, conversionRate: 0 };
 }
 
-function group(outcome: GroupOutcome | undefined): GroupStats {
-  const customers = outcome?.customers ?? 0;
+function group(customers: number, outcome: GroupOutcome | undefined): GroupStats {
   const conversions = outcome?.converted ?? 0;
   return {
     customers,
@@ -101,6 +99,8 @@ export function ruleFunnels(
   listed: (rule: RuleInfo) => boolean,
 ): RuleStats[] {
   const steps = new Map<string, Map<number, StepStats>>();
+  // The groups are sequences: a first step sent (messaged) or held out, one per customer and occasion.
+  const sizes = new Map<string, { messaged: number; heldOut: number }>();
   const stepOf = (ruleId: string, step: number): StepStats => {
     const ofRule = steps.get(ruleId) ?? new Map<number, StepStats>();
     steps.set(ruleId, ofRule);
@@ -110,6 +110,10 @@ export function ruleFunnels(
   };
   for (const { ruleId, step, status, count } of counts) {
     const stats = stepOf(ruleId, step);
+    const size = sizes.get(ruleId) ?? { messaged: 0, heldOut: 0 };
+    sizes.set(ruleId, size);
+    if (status === 'holdout') size.heldOut += count;
+    if (status === 'sent' && step === 0) size.messaged += count;
     if (!NOT_TRIGGERED.has(status)) stats.triggered += count;
     if (status === 'sent' || status === 'failed' || status === 'suppressed') stats[status] += count;
   }
@@ -128,8 +132,15 @@ export function ruleFunnels(
     }
     const total = (field: 'triggered' | 'sent' | 'conversions' | 'revenue') =>
       list.reduce((sum, s) => sum + s[field], 0);
-    const messaged = group(groups.find((g) => g.ruleId === rule.id && !g.heldOut));
-    const heldOut = group(groups.find((g) => g.ruleId === rule.id && g.heldOut));
+    const size = sizes.get(rule.id) ?? { messaged: 0, heldOut: 0 };
+    const messaged = group(
+      size.messaged,
+      groups.find((g) => g.ruleId === rule.id && !g.heldOut),
+    );
+    const heldOut = group(
+      size.heldOut,
+      groups.find((g) => g.ruleId === rule.id && g.heldOut),
+    );
     return {
       ruleId: rule.id,
       name: rule.name,
