@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, prepareDatabase } from '@beckon/persistence';
+import { dataSourceOptions } from '@beckon/persistence';
 import { DispatchLogService } from '../apps/api/src/dispatches/dispatch-log.service';
 import { dispatchLogQuerySchema, dispatchStatsQuerySchema } from '../apps/api/src/dispatches/dispatch-query.schemas';
 import { DispatchStatsService } from '../apps/api/src/dispatches/dispatch-stats.service';
@@ -11,6 +11,7 @@ import { loadConfig } from '@beckon/config';
 import { ConversionRepository, PlacedOrder } from '../apps/engine/src/attribution/conversion.repository';
 import { DispatchCountFolder } from '../apps/engine/src/dispatch-counts/dispatch-count-folder';
 import { RuleCache } from '../apps/engine/src/rules/rule-cache';
+import { benchDatabaseUrl, dropBenchDatabase, fmt, freshBenchDatabase } from './bench-database';
 
 /**
  * npm run bench:log — the dispatch log at scale: 10,000,000 dispatches over 90 days (50 rules,
@@ -36,28 +37,12 @@ const ATTRIBUTION_BATCH = 2000;
 const RUNS = 5;
 const TARGET_MS = 100;
 const DATABASE = process.env.BENCH_LOG_DATABASE ?? 'beckon_bench_log';
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REUSE = process.env.BENCH_LOG_REUSE === '1';
 const KEEP = process.env.BENCH_KEEP === '1' || REUSE;
 const DAY = 24 * 3600 * 1000;
 
-const databaseUrl = (() => {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-})();
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const databaseUrl = benchDatabaseUrl(DATABASE);
 const log = (line: string) => console.log(`[bench:log] ${line}`);
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Steps of the generated rules: the stats list a rule's steps from its definition. */
 const STEPS = JSON.stringify([
@@ -133,9 +118,10 @@ async function generate(db: Client): Promise<void> {
      SELECT 'c' || lpad(n::text, 7, '0'), 'c' || n || '@example.com', 'Name' || n, now() FROM generate_series(0, ${CUSTOMERS - 1}) n`,
   );
   await db.query(
+    // Numbered in the order they were placed, so the engine sees them arrive in time order.
     `INSERT INTO orders (id, customer_id, total, currency, placed_at)
-     SELECT 'o' || n, 'c' || lpad(floor(random() * ${CUSTOMERS})::text, 7, '0'), round((10 + random() * 190)::numeric, 2),
-            'EUR', now() - random() * interval '${DAYS} days'
+     SELECT 'o' || lpad(n::text, 8, '0'), 'c' || lpad(floor(random() * ${CUSTOMERS})::text, 7, '0'),
+            round((10 + random() * 190)::numeric, 2), 'EUR', now() - interval '${DAYS} days' + (n::float8 / ${ORDERS}) * interval '${DAYS} days'
        FROM generate_series(1, ${ORDERS}) n`,
   );
 
@@ -198,8 +184,7 @@ async function main(): Promise<number> {
     log(
       `${fmt(ROWS)} dispatches over ${DAYS} days, ${RULES} rules, ${fmt(CUSTOMERS)} customers, ${fmt(ORDERS)} orders`,
     );
-    await admin(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-    await prepareDatabase(databaseUrl);
+    await freshBenchDatabase(DATABASE);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     const started = performance.now();
@@ -275,7 +260,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await dataSource.destroy();
-    if (!KEEP) await admin(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
+    if (!KEEP) await dropBenchDatabase(DATABASE);
   }
 }
 

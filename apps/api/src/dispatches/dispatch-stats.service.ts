@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DispatchStatsQuery, StatsBucket } from './dispatch-query.schemas';
 import { GroupOutcome, reasonCounts, RuleInfo, ruleFunnels, RuleStats, StepConversions } from './rule-funnel';
-import { Span, statsSources } from './stats-sources';
+import {
+  BY_BUCKET_CHANNEL_STATUS,
+  BY_RULE_CHANNEL_STATUS_REASON,
+  BY_RULE_STEP_STATUS,
+  CountRow,
+  countsQuery,
+} from './dispatch-counts.query';
 
 export interface DispatchStatsRow {
   ruleId: string;
@@ -27,24 +33,6 @@ export interface DispatchStats {
   series: SeriesPoint[];
   reasons: Array<{ reason: string; status: string; count: number }>;
   rules: RuleStats[];
-}
-
-const KEY = 'rule_id, step, channel, status, reason';
-
-/** Which grouping set a row of the counting query belongs to: grouping(rule_id, step, reason, at). */
-const BY_RULE_CHANNEL_STATUS_REASON = 0b0101;
-const BY_BUCKET_CHANNEL_STATUS = 0b1110;
-const BY_RULE_STEP_STATUS = 0b0011;
-
-interface CountRow {
-  grouping_set: number;
-  rule_id: string | null;
-  step: number | null;
-  channel: string | null;
-  status: string;
-  reason: string | null;
-  at: Date | null;
-  count: number;
 }
 
 interface RuleRow {
@@ -117,50 +105,17 @@ export class DispatchStatsService {
     );
   }
 
-  /**
-   * Every count of the answer in one statement: whole days and hours from the counters (plus the
-   * deltas not folded into them yet), the partial hours at the ends from the rows; grouping sets
-   * share the one pass.
-   */
   private counts(query: DispatchStatsQuery): Promise<CountRow[]> {
-    const params: unknown[] = [query.bucket];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const within = (column: string, spans: readonly Span[]) =>
-      `(${spans.map((s) => `(${column} >= ${param(s.from)} AND ${column} < ${param(s.to)})`).join(' OR ')})`;
-    const byRule = query.ruleId === undefined ? '' : `AND rule_id = ${param(query.ruleId)}`;
-    const { days, hours, raw } = statsSources(query.since, query.until, query.bucket);
-    const counted = [...hours, ...(days === null ? [] : [days])];
-    const parts = [
-      days && `SELECT day AS at, ${KEY}, n FROM dispatch_counts_daily WHERE ${within('day', [days])} ${byRule}`,
-      hours.length > 0 &&
-        `SELECT hour AS at, ${KEY}, n FROM dispatch_counts_hourly WHERE ${within('hour', hours)} ${byRule}`,
-      counted.length > 0 &&
-        `SELECT hour AS at, ${KEY}, n FROM dispatch_count_deltas WHERE ${within('hour', counted)} ${byRule}`,
-      raw.length > 0 &&
-        `SELECT created_at AS at, rule_id, step, COALESCE(channel, '') AS channel, status, COALESCE(reason, '') AS reason, 1 AS n
-           FROM dispatches WHERE ${within('created_at', raw)} ${byRule}`,
-    ].filter((part): part is string => typeof part === 'string');
-    return this.db.query(
-      `SELECT grouping(rule_id, step, reason, at)::int AS grouping_set, rule_id, step, NULLIF(channel, '') AS channel,
-              status, NULLIF(reason, '') AS reason, at, sum(n)::int AS count
-         FROM (SELECT date_trunc($1, at, 'UTC') AS at, ${KEY}, n FROM (${parts.join(' UNION ALL ')}) AS s) AS d
-        GROUP BY GROUPING SETS ((rule_id, channel, status, reason), (at, channel, status), (rule_id, step, status))
-       HAVING sum(n) <> 0
-        ORDER BY grouping_set, rule_id, at, step, channel NULLS FIRST, status, reason NULLS FIRST`,
-      params,
-    );
+    const { sql, params } = countsQuery(query);
+    return this.db.query(sql, params);
   }
 
   /** Orders attributed to the range's dispatches, per rule and step. */
   private async conversions(query: DispatchStatsQuery): Promise<StepConversions[]> {
-    const params: unknown[] = [query.since, query.until];
-    const byRule = query.ruleId === undefined ? '' : `AND rule_id = $${params.push(query.ruleId)}`;
-    const rows: Array<{ rule_id: string; step: number; conversions: number; revenue: number }> = await this.db.query(
-      `SELECT rule_id, step, count(*)::int AS conversions, COALESCE(sum(revenue), 0)::float8 AS revenue
-         FROM conversions
-        WHERE dispatch_created_at >= $1 AND dispatch_created_at < $2 ${byRule}
-        GROUP BY rule_id, step`,
-      params,
+    const rows = await this.byDispatchTime<{ rule_id: string; step: number; conversions: number; revenue: number }>(
+      query,
+      (range) => `SELECT rule_id, step, count(*)::int AS conversions, COALESCE(sum(revenue), 0)::float8 AS revenue
+                    FROM conversions WHERE ${range} GROUP BY rule_id, step`,
     );
     return rows.map((row) => ({
       ruleId: row.rule_id,
@@ -176,14 +131,11 @@ export class DispatchStatsService {
    * filled as orders arrive. Group sizes come from the counts.
    */
   private async groups(query: DispatchStatsQuery): Promise<GroupOutcome[]> {
-    const params: unknown[] = [query.since, query.until];
-    const byRule = query.ruleId === undefined ? '' : `AND rule_id = $${params.push(query.ruleId)}`;
-    const rows: Array<{ rule_id: string; held_out: boolean; converted: number; revenue: number }> = await this.db.query(
-      `SELECT rule_id, held_out, count(DISTINCT dispatch_id)::int AS converted, COALESCE(sum(revenue), 0)::float8 AS revenue
-         FROM sequence_orders
-        WHERE dispatch_created_at >= $1 AND dispatch_created_at < $2 ${byRule}
-        GROUP BY rule_id, held_out`,
-      params,
+    const rows = await this.byDispatchTime<{ rule_id: string; held_out: boolean; converted: number; revenue: number }>(
+      query,
+      (range) => `SELECT rule_id, held_out, count(DISTINCT dispatch_id)::int AS converted,
+                         COALESCE(sum(revenue), 0)::float8 AS revenue
+                    FROM sequence_orders WHERE ${range} GROUP BY rule_id, held_out`,
     );
     return rows.map((row) => ({
       ruleId: row.rule_id,
@@ -191,6 +143,13 @@ export class DispatchStatsService {
       converted: row.converted,
       revenue: row.revenue,
     }));
+  }
+
+  /** Orders recorded against dispatches created in the range (and of the rule asked for). */
+  private byDispatchTime<T>(query: DispatchStatsQuery, sql: (range: string) => string): Promise<T[]> {
+    const params: unknown[] = [query.since, query.until];
+    const byRule = query.ruleId === undefined ? '' : `AND rule_id = $${params.push(query.ruleId)}`;
+    return this.db.query(sql(`dispatch_created_at >= $1 AND dispatch_created_at < $2 ${byRule}`), params);
   }
 }
 

@@ -158,11 +158,15 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
   HoldoutGroup: {
     type: 'object',
     description:
-      'customers of the group (messaged, or logged holdout, in the range) and those who ordered within the rule’s longest attribution window after their first such dispatch',
+      'the rule’s sequences created in the range whose first step was sent (messaged) or logged holdout (heldOut), and those followed by an order within the rule’s longest attribution window after the message was sent or the holdout decided',
     required: ['customers', 'conversions', 'revenue', 'conversionRate'],
     properties: {
-      customers: { type: 'integer', minimum: 0 },
-      conversions: { type: 'integer', minimum: 0, description: 'customers who ordered, not orders' },
+      customers: {
+        type: 'integer',
+        minimum: 0,
+        description: 'sequences in the group: one per customer and occasion (two abandoned carts count twice)',
+      },
+      conversions: { type: 'integer', minimum: 0, description: 'sequences followed by an order, not orders' },
       revenue: { type: 'number', description: 'sum of those orders' },
       conversionRate: { type: 'number', minimum: 0, maximum: 1, description: 'conversions / customers' },
     },

@@ -59,8 +59,8 @@ export class DispatchesController {
       '`series` buckets them per UTC hour or day; `rules` gives each rule (with dispatches in the range, or the',
       'one asked for) its funnel per step: triggered (decided, holdout excluded), sent, failed, suppressed,',
       'conversions (orders attributed last-touch to the step’s dispatches) and revenue, conversionRate =',
-      'conversions / sent; and its holdout comparison: customers messaged vs held out in the range, and the',
-      'share of each that ordered within the rule’s longest attribution window after their first such dispatch.',
+      'conversions / sent; and its holdout comparison: sequences whose first step was sent vs held out, and the',
+      'share of each followed by an order within the rule’s longest attribution window.',
       'Revenue is the sum of order totals in the shop’s currency (one currency assumed).',
     ].join(' '),
   })

@@ -36,36 +36,20 @@ function measurementFields(entity: RuleEntity): Pick<RuleView, 'holdoutPercent' 
   };
 }
 
+/** Every field a marketer sets, as stored. */
+function ruleFields(entity: RuleEntity): Omit<RuleView, 'id' | 'createdAt' | 'updatedAt'> {
+  const { name, trigger, enabled, params, steps, priority } = entity;
+  return { name, trigger, enabled, params, steps, priority, ...pacingFields(entity), ...measurementFields(entity) };
+}
+
 export function toRuleView(entity: RuleEntity): RuleView {
-  const { id, name, trigger, enabled, params, steps, priority, createdAt, updatedAt } = entity;
-  return {
-    id,
-    name,
-    trigger,
-    enabled,
-    params,
-    steps,
-    priority,
-    ...pacingFields(entity),
-    ...measurementFields(entity),
-    createdAt,
-    updatedAt,
-  };
+  const { id, createdAt, updatedAt } = entity;
+  return { id, ...ruleFields(entity), createdAt, updatedAt };
 }
 
 /** The stored rule as validateRule once accepted it: the base a PATCH is applied over. */
 export function toRuleInput(entity: RuleEntity): RuleInput {
-  const { name, trigger, enabled, params, steps, priority } = entity;
-  return {
-    name,
-    trigger,
-    enabled,
-    params,
-    steps,
-    priority,
-    ...pacingFields(entity),
-    ...measurementFields(entity),
-  } as RuleInput;
+  return ruleFields(entity) as RuleInput;
 }
 
 export function applyRuleInput(entity: RuleEntity, rule: RuleInput): RuleEntity {

@@ -13,7 +13,8 @@ const KEY = 'rule_id, step, channel, status, reason';
 /**
  * Folds the dispatch count deltas the triggers on `dispatches` append into the hourly and daily
  * counters the stats read. One statement: the deltas it deletes are exactly the ones it adds, and a
- * reader sees either both or neither.
+ * reader sees either both or neither. New counters go in in time order, so a range's counters sit
+ * together on disk.
  */
 @Injectable()
 export class DispatchCountFolder implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,12 +49,12 @@ export class DispatchCountFolder implements OnApplicationBootstrap, OnApplicatio
         `WITH moved AS (DELETE FROM dispatch_count_deltas RETURNING *),
          hourly AS (
            INSERT INTO dispatch_counts_hourly AS c (hour, ${KEY}, n)
-           SELECT hour, ${KEY}, sum(n) FROM moved GROUP BY hour, ${KEY}
+           SELECT hour, ${KEY}, sum(n) FROM moved GROUP BY hour, ${KEY} ORDER BY hour
            ON CONFLICT (hour, ${KEY}) DO UPDATE SET n = c.n + EXCLUDED.n
          ),
          daily AS (
            INSERT INTO dispatch_counts_daily AS c (day, ${KEY}, n)
-           SELECT date_trunc('day', hour, 'UTC'), ${KEY}, sum(n) FROM moved GROUP BY 1, ${KEY}
+           SELECT date_trunc('day', hour, 'UTC'), ${KEY}, sum(n) FROM moved GROUP BY 1, ${KEY} ORDER BY 1
            ON CONFLICT (day, ${KEY}) DO UPDATE SET n = c.n + EXCLUDED.n
          )
          SELECT count(*)::int AS folded FROM moved`,
