@@ -68,7 +68,8 @@ const holdoutPercent: SchemaObject = {
   maximum: 50,
   multipleOf: 0.01,
   default: 0,
-  description: 'percent of the customers the rule would message that it holds back (logged `holdout`) to measure uplift',
+  description:
+    'percent of the customers the rule would message that it holds back (logged `holdout`) to measure uplift',
 };
 const attributionWindowsSchema: SchemaObject = {
   type: 'object',
