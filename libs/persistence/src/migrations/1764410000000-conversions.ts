@@ -47,24 +47,11 @@ export class Conversions1764410000000 implements MigrationInterface {
     await q.query(`CREATE INDEX sequence_orders_by_dispatch_time ON sequence_orders (dispatch_created_at)`);
     await q.query(`CREATE INDEX dispatches_holdout ON dispatches (customer_id, updated_at) WHERE status = 'holdout'`);
 
-    await this.dispatchCounts(q);
-
-    // Last touch: a customer's sent messages newest first. Partial, so only the update to 'sent' pays for it.
-    await q.query(`CREATE INDEX dispatches_sent ON dispatches (customer_id, sent_at DESC) WHERE status = 'sent'`);
-    // Suppression and failure reasons are filtered on by ops; most rows (sent, scheduled) have none.
-    await q.query(`CREATE INDEX dispatches_reason ON dispatches (reason, created_at DESC) WHERE reason IS NOT NULL`);
-    // An order of a user is attributed to messages their anonymous visits received before they merged.
-    await q.query(`CREATE INDEX customers_merged ON customers (merged_into) WHERE merged_into IS NOT NULL`);
-  }
-
-  /**
-   * Dispatch counts per UTC hour and day of created_at, by rule, step, channel, current status and
-   * reason ('' for none), so stats over days read thousands of counters instead of millions of rows.
-   * Statement triggers append each statement's net change to dispatch_count_deltas (writers never
-   * wait on a shared counter); the engine folds the deltas into the counters every few seconds, and
-   * readers add the deltas not folded yet.
-   */
-  private async dispatchCounts(q: QueryRunner): Promise<void> {
+    // Dispatch counts per UTC hour and day of created_at, by rule, step, channel, current status and
+    // reason ('' for none), so stats over days read thousands of counters instead of millions of rows.
+    // Statement triggers append each statement's net change to dispatch_count_deltas (writers never
+    // wait on a shared counter); the engine folds the deltas into the counters every few seconds, and
+    // readers add the deltas not folded yet.
     const key = `rule_id uuid NOT NULL, step integer NOT NULL, channel text NOT NULL, status text NOT NULL, reason text NOT NULL`;
     await q.query(`CREATE TABLE dispatch_count_deltas (hour timestamptz NOT NULL, ${key}, n integer NOT NULL)`);
     await q.query(`CREATE INDEX dispatch_count_deltas_hour ON dispatch_count_deltas (hour)`);
@@ -116,6 +103,13 @@ export class Conversions1764410000000 implements MigrationInterface {
     // The log so far; the triggers' lock on dispatches keeps writers out until this commits.
     await q.query(`INSERT INTO dispatch_count_deltas SELECT hour, rule_id, step, channel, status, reason, sum(n)
                      FROM (${counted('dispatches', '')}) c GROUP BY 1, 2, 3, 4, 5, 6`);
+
+    // Last touch: a customer's sent messages newest first. Partial, so only the update to 'sent' pays for it.
+    await q.query(`CREATE INDEX dispatches_sent ON dispatches (customer_id, sent_at DESC) WHERE status = 'sent'`);
+    // Suppression and failure reasons are filtered on by ops; most rows (sent, scheduled) have none.
+    await q.query(`CREATE INDEX dispatches_reason ON dispatches (reason, created_at DESC) WHERE reason IS NOT NULL`);
+    // An order of a user is attributed to messages their anonymous visits received before they merged.
+    await q.query(`CREATE INDEX customers_merged ON customers (merged_into) WHERE merged_into IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
