@@ -5,13 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Client } from 'pg';
 import { BeckonConfig, ConfigModule, loadConfig } from '@beckon/config';
-import { PersistenceModule, prepareDatabase } from '@beckon/persistence';
+import { PersistenceModule } from '@beckon/persistence';
 import { Rule } from '@beckon/rules';
 import { MomentScanner, ScanReport } from '../apps/engine/src/moments/moment-scanner';
 import { MomentsModule } from '../apps/engine/src/moments/moments.module';
 import { RestockModule } from '../apps/engine/src/restock/restock.module';
 import { RestockFanoutWorker } from '../apps/engine/src/restock/restock-fanout.worker';
 import { RuleCache } from '../apps/engine/src/rules/rule-cache';
+import { benchDatabaseUrl, dropBenchDatabase, fmt, freshBenchDatabase } from './bench-database';
 
 /**
  * npm run bench (second part) — time-based evaluation at scale: the moment scanner over generated
@@ -28,26 +29,12 @@ import { RuleCache } from '../apps/engine/src/rules/rule-cache';
 const CUSTOMERS = Number(process.env.BENCH_SCAN_CUSTOMERS ?? 1_000_000);
 const WAITING = Number(process.env.BENCH_SCAN_WAITING ?? 100_000);
 const DATABASE = process.env.BENCH_SCAN_DATABASE ?? 'beckon_bench_scan';
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEEP = process.env.BENCH_KEEP === '1';
 const TARGET_SECONDS = 10;
 const DAY = 24 * 3600 * 1000;
 
-const databaseUrl = (() => {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-})();
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const databaseUrl = benchDatabaseUrl(DATABASE);
 const log = (line: string) => console.log(`[bench:scan] ${line}`);
-
-async function freshDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  await admin.end();
-  await prepareDatabase(databaseUrl);
-}
 
 /**
  * A shop's history in bulk: every customer ordered at some point in the last three years (a third
@@ -101,7 +88,7 @@ function summary(reports: ScanReport[]): string {
 
 async function main(): Promise<number> {
   log(`${fmt(CUSTOMERS)} customers, ${fmt(CUSTOMERS)} reorder clocks, a waiting list of ${fmt(WAITING)}`);
-  await freshDatabase();
+  await freshBenchDatabase(DATABASE);
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   const config: BeckonConfig = loadConfig({
@@ -195,10 +182,7 @@ async function main(): Promise<number> {
     await context?.close();
     await db.end();
     if (!KEEP) {
-      const admin = new Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-      await admin.end();
+      await dropBenchDatabase(DATABASE);
     }
   }
 }

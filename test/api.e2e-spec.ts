@@ -119,6 +119,8 @@ describe('rules', () => {
       steps: expect.any(Array),
       priority: 100,
       caps: { exempt: false },
+      holdoutPercent: 0,
+      attributionWindows: { email: 'P5D', webpush: 'PT24H' },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -545,6 +547,27 @@ describe('GET /v1/dispatches', () => {
     expect(count(ruleB, null, 'suppressed', 'capped:email')).toBe(1);
     expect(count(ruleB, 'webpush', 'sent')).toBe(1);
     expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(9);
+
+    // Up to 72 hours the series is hourly (UTC bucket starts); only non-empty buckets are listed.
+    expect(stats.json.bucket).toBe('hour');
+    const series = stats.json.series as Array<{ at: string; channel: string | null; status: string; count: number }>;
+    expect(series.filter((point) => point.at === at(0)).reduce((sum, point) => sum + point.count, 0)).toBe(8);
+    expect(series.filter((point) => point.at === at(60))).toEqual([
+      { at: at(60), channel: 'webpush', status: 'sent', count: 1 },
+    ]);
+    expect(series.map((point) => point.at)).toEqual([...series.map((point) => point.at)].sort());
+    expect(stats.json.reasons).toEqual([
+      { reason: 'capped:email', status: 'suppressed', count: 2 },
+      { reason: 'smtp:550', status: 'failed', count: 1 },
+    ]);
+    const daily = await call('GET', `/v1/dispatches/stats?since=${at(0)}&until=${at(61)}&bucket=day`, { headers: OPS });
+    expect(daily.json.series.map((point: { at: string }) => point.at)).toEqual(
+      expect.arrayContaining(['2024-03-01T00:00:00.000Z']),
+    );
+    expect(new Set(daily.json.series.map((point: { at: string }) => point.at)).size).toBe(1);
+    const badBucket = await call('GET', '/v1/dispatches/stats?bucket=week', { headers: OPS });
+    expect(badBucket.status).toBe(400);
+    expect(badBucket.json.errors).toEqual([{ field: 'bucket', message: 'must be hour or day' }]);
 
     const narrow = await call('GET', `/v1/dispatches/stats?since=${at(50)}&until=${at(61)}&ruleId=${ruleB}`, {
       headers: OPS,

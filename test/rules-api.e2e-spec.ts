@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { createApiApp } from '../apps/api/src/create-api-app';
 import { RULE_EXAMPLES } from '../apps/api/src/rules/rule.openapi';
+import { isHeldOut } from '../libs/rules/src';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
 
 const MARKETER = { 'content-type': 'application/json', 'x-api-key': 'test-marketer-key' };
@@ -99,6 +100,66 @@ describe('rules API for every trigger', () => {
     const patchedBadly = await call('PATCH', `/rules/${id}`, { params: { daysBefore: 99 } });
     expect(patchedBadly.status).toBe(400);
     expect(patchedBadly.json.errors).toEqual([{ field: 'params.daysBefore', message: 'must be at most 60' }]);
+  });
+
+  it('takes a holdout and attribution windows, shows them, and refuses bad ones field by field', async () => {
+    const created = await call('POST', '/rules', {
+      ...RULE_EXAMPLES.birthday.value,
+      holdoutPercent: 12.5,
+      attributionWindows: { webpush: 'PT6H' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ holdoutPercent: 12.5, attributionWindows: { email: 'P5D', webpush: 'PT6H' } });
+    const { id } = created.json;
+    expect((await call('GET', `/rules/${id}`)).json).toMatchObject({
+      holdoutPercent: 12.5,
+      attributionWindows: { email: 'P5D', webpush: 'PT6H' },
+    });
+    const listed = (await call('GET', '/rules')).json.items.find((rule: { id: string }) => rule.id === id);
+    expect(listed).toMatchObject({ holdoutPercent: 12.5 });
+
+    const patched = await call('PATCH', `/rules/${id}`, { holdoutPercent: 0 });
+    expect(patched.json).toMatchObject({ holdoutPercent: 0, attributionWindows: { webpush: 'PT6H' } });
+    const tooMany = await call('PATCH', `/rules/${id}`, { holdoutPercent: 60 });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.errors).toEqual([
+      { field: 'holdoutPercent', message: 'must be at most 50 (percent of customers held back)' },
+    ]);
+
+    const refused = await call('POST', '/rules', {
+      ...RULE_EXAMPLES.birthday.value,
+      holdoutPercent: 'ten',
+      attributionWindows: { email: 'P1M', sms: 'P1D' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors).toEqual([
+      { field: 'holdoutPercent', message: 'must be a number (percent of customers held back)' },
+      {
+        field: 'attributionWindows.email',
+        message: 'must be an ISO 8601 duration such as P5D or PT24H, more than zero and at most 30 days',
+      },
+      { field: 'attributionWindows.sms', message: 'is not a known parameter' },
+    ]);
+  });
+
+  it('previews a held-out customer as held back', async () => {
+    const { id } = await create({ ...RULE_EXAMPLES.birthday.value, holdoutPercent: 50 });
+    const pick = (heldOut: boolean) => {
+      for (let n = 0; ; n++) if (isHeldOut(id, `split-${n}`, 50) === heldOut) return `split-${n}`;
+    };
+    const [held, messaged] = [pick(true), pick(false)];
+    await db.query(`INSERT INTO customers (id, email) VALUES ($1, 'held@example.com'), ($2, 'messaged@example.com')`, [
+      held,
+      messaged,
+    ]);
+    expect((await call('POST', `/rules/${id}/preview`, { customerId: held })).json).toMatchObject({
+      channel: null,
+      reason: 'holdout',
+    });
+    expect((await call('POST', `/rules/${id}/preview`, { customerId: messaged })).json).toMatchObject({
+      channel: 'email',
+      reason: null,
+    });
   });
 
   it('previews a sleeping-customer step with the last order and recommendations', async () => {

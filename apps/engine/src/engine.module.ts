@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { BeckonConfig, ConfigModule } from '@beckon/config';
 import { KafkaModule } from '@beckon/kafka';
 import { PersistenceModule } from '@beckon/persistence';
+import { DispatchCountsModule } from './dispatch-counts/dispatch-counts.module';
 import { HealthController } from './health.controller';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MomentsModule } from './moments/moments.module';
@@ -20,6 +21,7 @@ export class EngineModule {
         KafkaModule.forRoot(),
         IngestionModule,
         MomentsModule,
+        DispatchCountsModule,
       ],
       controllers: [HealthController],
     };

@@ -71,6 +71,8 @@ export const configSchema = z.object({
   SCAN_INTERVAL_MS: z.coerce.number().int().min(10).default(60_000),
   /** How often waiting lists of restocked products are fanned out, one batch per product at a time. */
   RESTOCK_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** How often the engine folds new dispatch counts into the counters the stats read (readers add the rest). */
+  STATS_FOLD_MS: z.coerce.number().int().min(10).default(5000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** Metrics/health port of the headless services (engine, email, webpush); 0 picks a free port. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),

@@ -88,3 +88,12 @@ export {
   restockProductPrefix,
 } from './back-in-stock';
 export type { StockFold } from './back-in-stock';
+export { HOLDOUT_BUCKETS, holdoutBucket, holdsBack, isHeldOut, MAX_HOLDOUT_PERCENT } from './holdout';
+export {
+  attributionWindows,
+  attributionWindowsMs,
+  DEFAULT_ATTRIBUTION_WINDOWS,
+  longestAttributionWindowMs,
+  MAX_ATTRIBUTION_DAYS,
+} from './attribution';
+export type { AttributionWindows } from './attribution';

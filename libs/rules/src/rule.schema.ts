@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { templateSyntaxError } from '@beckon/templates';
 import { parseIsoDuration } from './iso-duration';
 import { quietHoursSchema } from './caps/caps.schema';
+import { DEFAULT_ATTRIBUTION_WINDOWS, MAX_ATTRIBUTION_DAYS } from './attribution';
+import { MAX_HOLDOUT_PERCENT } from './holdout';
 
 export const TRIGGERS = [
   'abandoned_cart',
@@ -117,6 +119,21 @@ export type RuleParams<T extends Trigger> = z.output<(typeof paramsSchemas)[T]>;
 /** The `quietHours` value that drops a rule's own quiet hours in favour of the global ones. */
 export const USE_GLOBAL_QUIET_HOURS = 'global';
 
+const attributionWindow = (fallback: string) =>
+  z
+    .string()
+    .refine((value) => {
+      const ms = parseIsoDuration(value);
+      return ms !== null && ms > 0 && ms <= MAX_ATTRIBUTION_DAYS * 24 * 3600 * 1000;
+    }, `must be an ISO 8601 duration such as P5D or PT24H, more than zero and at most ${MAX_ATTRIBUTION_DAYS} days`)
+    .default(fallback);
+
+const holdoutPercent = z
+  .number({ error: 'must be a number (percent of customers held back)' })
+  .min(0, 'must be at least 0')
+  .max(MAX_HOLDOUT_PERCENT, `must be at most ${MAX_HOLDOUT_PERCENT} (percent of customers held back)`)
+  .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most two decimals');
+
 const common = {
   name: z.string().trim().min(1).max(200),
   enabled: z.boolean().default(true),
@@ -138,6 +155,15 @@ const common = {
     });
     return undefined;
   }, quietHoursSchema.nullable().optional()),
+  /** Percent of the customers the rule would message that it holds back instead, to measure its uplift. */
+  holdoutPercent: holdoutPercent.default(0),
+  /** How long after a message of each channel an order is attributed to it (last touch). */
+  attributionWindows: z
+    .strictObject({
+      email: attributionWindow(DEFAULT_ATTRIBUTION_WINDOWS.email),
+      webpush: attributionWindow(DEFAULT_ATTRIBUTION_WINDOWS.webpush),
+    })
+    .default({ ...DEFAULT_ATTRIBUTION_WINDOWS }),
 };
 
 export const ruleInputSchema = z.discriminatedUnion('trigger', [

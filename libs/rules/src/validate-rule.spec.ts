@@ -200,6 +200,41 @@ describe('validateRule', () => {
   it('answers (root) for something that is not an object', () => {
     expect(fields(validateRule('rule'))).toEqual(['(root)']);
   });
+
+  it('holds nobody back and attributes with the default windows unless told otherwise', () => {
+    const rule = ruleOf(validateRule(minimal()));
+    expect(rule.holdoutPercent).toBe(0);
+    expect(rule.attributionWindows).toEqual({ email: 'P5D', webpush: 'PT24H' });
+  });
+
+  it('takes a holdout percentage up to 50 with two decimals and one window per channel', () => {
+    const rule = ruleOf(validateRule({ ...minimal(), holdoutPercent: 12.5, attributionWindows: { webpush: 'PT6H' } }));
+    expect(rule.holdoutPercent).toBe(12.5);
+    expect(rule.attributionWindows).toEqual({ email: 'P5D', webpush: 'PT6H' });
+    expect(ruleOf(validateRule({ ...minimal(), holdoutPercent: 50 })).holdoutPercent).toBe(50);
+    expect(ruleOf(validateRule({ ...minimal(), holdoutPercent: 0.07 })).holdoutPercent).toBe(0.07);
+  });
+
+  it.each([
+    [-1, 'must be at least 0'],
+    [50.01, 'must be at most 50 (percent of customers held back)'],
+    [10.005, 'must have at most two decimals'],
+    ['10', 'must be a number (percent of customers held back)'],
+  ])('refuses the holdout percentage %j at holdoutPercent', (holdoutPercent, message) => {
+    expect(errorsOf(validateRule({ ...minimal(), holdoutPercent }))).toEqual([{ field: 'holdoutPercent', message }]);
+  });
+
+  it.each(['P1M', 'PT0S', 'P31D', '5 days'])('refuses the attribution window %j', (window) => {
+    expect(fields(validateRule({ ...minimal(), attributionWindows: { email: window } }))).toEqual([
+      'attributionWindows.email',
+    ]);
+  });
+
+  it('refuses an attribution window for a channel that does not exist', () => {
+    expect(fields(validateRule({ ...minimal(), attributionWindows: { sms: 'P1D' } }))).toEqual([
+      'attributionWindows.sms',
+    ]);
+  });
 });
 
 describe('applyRulePatch', () => {

@@ -38,19 +38,26 @@ export const dispatchLogQuerySchema = z
 
 export type DispatchLogQuery = z.output<typeof dispatchLogQuerySchema>;
 
+export const STATS_BUCKETS = ['hour', 'day'] as const;
+export type StatsBucket = (typeof STATS_BUCKETS)[number];
+/** Up to three days are shown per hour (at most 72 points), longer ranges per day. */
+const HOURLY_UP_TO_MS = 72 * 3600 * 1000;
+
 /** Without bounds the stats cover the seven days up to now. */
 export const dispatchStatsQuerySchema = z
   .strictObject({
     since: instant.optional(),
     until: instant.optional(),
     ruleId: z.guid({ message: 'must be a uuid' }).optional(),
+    bucket: z.enum(STATS_BUCKETS, { message: 'must be hour or day' }).optional(),
   })
   .superRefine(range)
   .transform((query) => {
     const until = query.until === undefined ? new Date() : new Date(query.until);
     const since =
       query.since === undefined ? new Date(until.getTime() - DEFAULT_STATS_RANGE_MS) : new Date(query.since);
-    return { since, until, ruleId: query.ruleId };
+    const bucket: StatsBucket = query.bucket ?? (until.getTime() - since.getTime() <= HOURLY_UP_TO_MS ? 'hour' : 'day');
+    return { since, until, ruleId: query.ruleId, bucket };
   });
 
 export type DispatchStatsQuery = z.output<typeof dispatchStatsQuerySchema>;

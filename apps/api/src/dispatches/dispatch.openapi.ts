@@ -1,6 +1,6 @@
 import { DISPATCH_STATUSES } from '@beckon/contracts';
 import { CHANNELS } from '@beckon/rules';
-import { isoDateTime, nullable, ref, SchemaComponents } from '../openapi/json-schema';
+import { isoDateTime, nullable, ref, SchemaComponents, SchemaObject } from '../openapi/json-schema';
 
 const channel = nullable({
   type: 'string',
@@ -12,6 +12,19 @@ const reason = nullable({
   description:
     'short machine-readable cause: capped:email:16h (capped:<cap channel>:<window>), quiet_hours, unsubscribed, no_address, smtp:550, push:410, ...',
 });
+
+const FUNNEL_FIELDS = ['triggered', 'sent', 'conversions', 'revenue', 'conversionRate'];
+const funnel: Record<string, SchemaObject> = {
+  triggered: {
+    type: 'integer',
+    minimum: 0,
+    description: 'dispatches whose decision was taken (not scheduled), holdout excluded',
+  },
+  sent: { type: 'integer', minimum: 0 },
+  conversions: { type: 'integer', minimum: 0, description: 'orders attributed (last touch) to these dispatches' },
+  revenue: { type: 'number', description: 'sum of their order totals (the shop’s currency)' },
+  conversionRate: { type: 'number', minimum: 0, description: 'conversions / sent (0 when nothing was sent)' },
+};
 
 export const DISPATCH_SCHEMAS: SchemaComponents = {
   Dispatch: {
@@ -56,12 +69,14 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
   },
   DispatchStats: {
     type: 'object',
-    required: ['since', 'until', 'rows'],
+    required: ['since', 'until', 'bucket', 'rows', 'series', 'reasons', 'rules'],
     properties: {
       since: isoDateTime,
       until: isoDateTime,
+      bucket: { type: 'string', enum: ['hour', 'day'], description: 'width of the series buckets (UTC)' },
       rows: {
         type: 'array',
+        description: 'counts by rule, channel, current status and reason',
         items: {
           type: 'object',
           required: ['ruleId', 'channel', 'status', 'reason', 'count'],
@@ -74,6 +89,86 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
           },
         },
       },
+      series: {
+        type: 'array',
+        description:
+          'dispatches per bucket start, channel and current status; only non-empty buckets, by at, channel, status',
+        items: {
+          type: 'object',
+          required: ['at', 'channel', 'status', 'count'],
+          properties: {
+            at: { ...isoDateTime, description: 'start of the UTC hour or day' },
+            channel,
+            status: { type: 'string', enum: [...DISPATCH_STATUSES] },
+            count: { type: 'integer', minimum: 1 },
+          },
+        },
+      },
+      reasons: {
+        type: 'array',
+        description: 'dispatches with a reason, by reason and status, most frequent first',
+        items: {
+          type: 'object',
+          required: ['reason', 'status', 'count'],
+          properties: {
+            reason: { type: 'string' },
+            status: { type: 'string', enum: [...DISPATCH_STATUSES] },
+            count: { type: 'integer', minimum: 1 },
+          },
+        },
+      },
+      rules: { type: 'array', items: ref('RuleStats') },
+    },
+  },
+  RuleStats: {
+    type: 'object',
+    description: 'a rule’s funnel over the range: totals of its steps, the steps, and its holdout comparison',
+    required: [...FUNNEL_FIELDS, 'ruleId', 'name', 'trigger', 'holdoutPercent', 'steps', 'holdout'],
+    properties: {
+      ruleId: { type: 'string', format: 'uuid' },
+      name: { type: 'string' },
+      trigger: { type: 'string' },
+      holdoutPercent: { type: 'number', minimum: 0, maximum: 50 },
+      ...funnel,
+      steps: { type: 'array', items: ref('StepStats') },
+      holdout: {
+        type: 'object',
+        required: ['messaged', 'heldOut', 'uplift'],
+        properties: {
+          messaged: ref('HoldoutGroup'),
+          heldOut: ref('HoldoutGroup'),
+          uplift: nullable({
+            type: 'number',
+            description: 'messaged.conversionRate - heldOut.conversionRate; null without held-out customers',
+          }),
+        },
+      },
+    },
+  },
+  StepStats: {
+    type: 'object',
+    required: ['step', 'failed', 'suppressed', ...FUNNEL_FIELDS],
+    properties: {
+      step: { type: 'integer', minimum: 1 },
+      ...funnel,
+      failed: { type: 'integer', minimum: 0 },
+      suppressed: { type: 'integer', minimum: 0 },
+    },
+  },
+  HoldoutGroup: {
+    type: 'object',
+    description:
+      'the rule’s sequences created in the range whose first step was sent (messaged) or logged holdout (heldOut), and those followed by an order within the rule’s longest attribution window after the message was sent or the holdout decided',
+    required: ['customers', 'conversions', 'revenue', 'conversionRate'],
+    properties: {
+      customers: {
+        type: 'integer',
+        minimum: 0,
+        description: 'sequences in the group: one per customer and occasion (two abandoned carts count twice)',
+      },
+      conversions: { type: 'integer', minimum: 0, description: 'sequences followed by an order, not orders' },
+      revenue: { type: 'number', description: 'sum of those orders' },
+      conversionRate: { type: 'number', minimum: 0, maximum: 1, description: 'conversions / customers' },
     },
   },
 };

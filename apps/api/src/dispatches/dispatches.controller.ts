@@ -7,7 +7,12 @@ import { parseWith } from '../errors/parse-with';
 import { ref } from '../openapi/json-schema';
 import { API_KEY_SECURITY } from '../openapi/security';
 import { DispatchLogService, DispatchPage } from './dispatch-log.service';
-import { dispatchLogQuerySchema, dispatchStatsQuerySchema, MAX_PAGE_SIZE } from './dispatch-query.schemas';
+import {
+  dispatchLogQuerySchema,
+  dispatchStatsQuerySchema,
+  MAX_PAGE_SIZE,
+  STATS_BUCKETS,
+} from './dispatch-query.schemas';
 import { DispatchStats, DispatchStatsService } from './dispatch-stats.service';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -48,16 +53,29 @@ export class DispatchesController {
 
   @Get('stats')
   @ApiOperation({
-    summary: 'Dispatch counts by rule, channel, status and reason',
-    description:
+    summary: 'Dispatch counts, time series, suppression reasons and per-rule funnel with conversions and holdout',
+    description: [
       'Counts the dispatches created in [since, until) by their current status. Defaults to the last 7 days.',
+      '`series` buckets them per UTC hour or day; `rules` gives each rule (with dispatches in the range, or the',
+      'one asked for) its funnel per step: triggered (decided, holdout excluded), sent, failed, suppressed,',
+      'conversions (orders attributed last-touch to the step’s dispatches) and revenue, conversionRate =',
+      'conversions / sent; and its holdout comparison: sequences whose first step was sent vs held out, and the',
+      'share of each followed by an order within the rule’s longest attribution window.',
+      'Revenue is the sum of order totals in the shop’s currency (one currency assumed).',
+    ].join(' '),
   })
   @ApiQuery({ name: 'since', required: false, schema: dateTime })
   @ApiQuery({ name: 'until', required: false, schema: dateTime })
   @ApiQuery({ name: 'ruleId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({
+    name: 'bucket',
+    required: false,
+    enum: STATS_BUCKETS,
+    description: 'width of the `series` buckets (UTC); default hour for ranges up to 72 hours, else day',
+  })
   @ApiResponse({
     status: 200,
-    description: 'one row per (rule, channel, status, reason) with its count',
+    description: 'counts, series, reasons and per-rule funnels',
     schema: ref('DispatchStats'),
   })
   @ApiValidationError()

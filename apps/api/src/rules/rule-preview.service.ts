@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
-import { Channel, chooseChannel, Rule } from '@beckon/rules';
+import { Channel, chooseChannel, holdsBack, Rule } from '@beckon/rules';
 import { loadRecipients, messageData, previewContext, reachOf } from '@beckon/template-context';
 import { renderEmail, RenderedEmail, RenderedWebPush, renderWebPush } from '@beckon/templates';
 import { CapsService } from '../caps/caps.service';
@@ -68,7 +68,10 @@ export class RulePreviewService {
     });
     // A working link here would unsubscribe the customer when a marketer clicks it in the preview.
     const data = messageData(context, recipient, `${this.config.PUBLIC_BASE_URL}/u/preview`);
-    const choice = chooseChannel(step.channels, reachOf(recipient));
+    // A customer in the rule's holdout group never gets its sequence, whatever their channels.
+    const choice = holdsBack(rule, request.step - 1, recipient.id)
+      ? ({ channel: null, reason: 'holdout' } as const)
+      : chooseChannel(step.channels, reachOf(recipient));
     return {
       ruleId: rule.id,
       customerId: recipient.id,

@@ -17,6 +17,11 @@ const RULE_NOTES = [
   'Frequency caps (GET/PUT /v1/caps) apply unless `caps.exempt` is true (transactional messages: neither capped nor counted).',
   '`quietHours` overrides the global quiet hours for this rule; null sends at any hour; absent, the global ones apply;',
   '`"global"` drops an override (for PATCH, where leaving the field out keeps it).',
+  '`holdoutPercent` (0-50, two decimals, default 0) holds back that share of the customers the rule would message:',
+  'when the first step of a sequence comes due they are logged `holdout` and get nothing, in every sequence of the rule',
+  '(the split is a hash of rule and customer id), so GET /v1/dispatches/stats can compare their orders with the messaged ones.',
+  '`attributionWindows` (ISO 8601 durations, more than zero, at most 30 days; default email P5D, webpush PT24H):',
+  'an order within that time after a sent message of the channel is attributed to the latest such message (last touch).',
 ].join(' ');
 
 /** A complete rule as CONTRACT.md §4 shows it; also the body the e2e test creates. */
@@ -57,6 +62,25 @@ const ruleCaps: SchemaObject = {
   additionalProperties: false,
   description:
     'exempt: the rule’s messages are neither held back by frequency caps nor counted by them (transactional)',
+};
+const holdoutPercent: SchemaObject = {
+  type: 'number',
+  minimum: 0,
+  maximum: 50,
+  multipleOf: 0.01,
+  default: 0,
+  description:
+    'percent of the customers the rule would message that it holds back (logged `holdout`) to measure uplift',
+};
+const attributionWindowsSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', default: 'P5D', example: 'P5D' },
+    webpush: { type: 'string', default: 'PT24H', example: 'PT24H' },
+  },
+  additionalProperties: false,
+  description:
+    'ISO 8601 duration per channel (more than zero, at most 30 days): an order that long after a sent message is attributed to it',
 };
 // OpenAPI 3.0 ignores siblings of $ref, so the nullable reference goes through allOf.
 const ruleQuietHours: SchemaObject = {
@@ -121,6 +145,9 @@ export const SLEEPING_CUSTOMER_EXAMPLE = {
     },
   ],
   priority: 50,
+  // A tenth of the sleepers get nothing: their orders show what the rule adds.
+  holdoutPercent: 10,
+  attributionWindows: { email: 'P7D', webpush: 'PT24H' },
 };
 
 export const BACK_IN_STOCK_EXAMPLE = {
@@ -209,12 +236,27 @@ export const RULE_SCHEMAS: SchemaComponents = {
       priority: { type: 'integer', minimum: 0, maximum: 1_000_000 },
       caps: ruleCaps,
       quietHours: ruleQuietHoursInput,
+      holdoutPercent,
+      attributionWindows: attributionWindowsSchema,
     },
     additionalProperties: false,
   },
   Rule: {
     type: 'object',
-    required: ['id', 'name', 'trigger', 'enabled', 'params', 'steps', 'priority', 'caps', 'createdAt', 'updatedAt'],
+    required: [
+      'id',
+      'name',
+      'trigger',
+      'enabled',
+      'params',
+      'steps',
+      'priority',
+      'caps',
+      'holdoutPercent',
+      'attributionWindows',
+      'createdAt',
+      'updatedAt',
+    ],
     properties: {
       id: { type: 'string', format: 'uuid' },
       name: { type: 'string' },
@@ -225,6 +267,8 @@ export const RULE_SCHEMAS: SchemaComponents = {
       priority: { type: 'integer' },
       caps: ruleCaps,
       quietHours: ruleQuietHours,
+      holdoutPercent,
+      attributionWindows: { ...attributionWindowsSchema, required: ['email', 'webpush'] },
       createdAt: isoDateTime,
       updatedAt: isoDateTime,
     },

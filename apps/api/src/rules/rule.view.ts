@@ -1,4 +1,4 @@
-import type { RuleInput } from '@beckon/rules';
+import { attributionWindows, AttributionWindows, RuleInput } from '@beckon/rules';
 import type { RuleEntity } from '@beckon/persistence';
 
 /** A rule as the API shows it; `deletedAt` stays internal because deleted rules are not shown at all. */
@@ -13,6 +13,8 @@ export interface RuleView {
   caps: { exempt: boolean };
   /** Present only when the rule overrides the global quiet hours (null: none for this rule). */
   quietHours?: { start: string; end: string } | null;
+  holdoutPercent: number;
+  attributionWindows: AttributionWindows;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,15 +28,28 @@ function pacingFields(entity: RuleEntity): Pick<RuleView, 'caps' | 'quietHours'>
   };
 }
 
+/** How the rule proves its worth; rules older than holdouts hold nobody back and use the default windows. */
+function measurementFields(entity: RuleEntity): Pick<RuleView, 'holdoutPercent' | 'attributionWindows'> {
+  return {
+    holdoutPercent: entity.holdoutPercent ?? 0,
+    attributionWindows: attributionWindows(entity.attributionWindows),
+  };
+}
+
+/** Every field a marketer sets, as stored. */
+function ruleFields(entity: RuleEntity): Omit<RuleView, 'id' | 'createdAt' | 'updatedAt'> {
+  const { name, trigger, enabled, params, steps, priority } = entity;
+  return { name, trigger, enabled, params, steps, priority, ...pacingFields(entity), ...measurementFields(entity) };
+}
+
 export function toRuleView(entity: RuleEntity): RuleView {
-  const { id, name, trigger, enabled, params, steps, priority, createdAt, updatedAt } = entity;
-  return { id, name, trigger, enabled, params, steps, priority, ...pacingFields(entity), createdAt, updatedAt };
+  const { id, createdAt, updatedAt } = entity;
+  return { id, ...ruleFields(entity), createdAt, updatedAt };
 }
 
 /** The stored rule as validateRule once accepted it: the base a PATCH is applied over. */
 export function toRuleInput(entity: RuleEntity): RuleInput {
-  const { name, trigger, enabled, params, steps, priority } = entity;
-  return { name, trigger, enabled, params, steps, priority, ...pacingFields(entity) } as RuleInput;
+  return ruleFields(entity) as RuleInput;
 }
 
 export function applyRuleInput(entity: RuleEntity, rule: RuleInput): RuleEntity {
@@ -48,5 +63,7 @@ export function applyRuleInput(entity: RuleEntity, rule: RuleInput): RuleEntity 
     caps: rule.caps,
     ...(rule.quietHours === undefined ? {} : { quietHours: rule.quietHours }),
   };
+  entity.holdoutPercent = rule.holdoutPercent;
+  entity.attributionWindows = rule.attributionWindows;
   return entity;
 }

@@ -25,7 +25,7 @@ export interface DueDispatch {
 export interface DispatchOutcome {
   id: string;
   /** `scheduled` puts a step back to wait: until `dueAt`, or with no due time until something wakes it. */
-  status: 'queued' | 'suppressed' | 'deferred' | 'scheduled';
+  status: 'queued' | 'suppressed' | 'deferred' | 'scheduled' | 'holdout';
   channel: Channel | null;
   reason: string | null;
   dueAt: Date | null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { customerIdOf, isAnonymousCustomerId, StorefrontEvent } from '@beckon/events';
+import { ConversionRepository } from '../attribution/conversion.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { productKey } from '../catalog/catalog-records';
 import { StockRequestRepository } from '../catalog/stock-request.repository';
@@ -28,6 +29,7 @@ export class ProfileProjector {
     private readonly commerce: CommerceRepository,
     private readonly catalog: CatalogRepository,
     private readonly stockRequests: StockRequestRepository,
+    private readonly conversions: ConversionRepository,
   ) {}
 
   async project(tx: EntityManager, incoming: readonly IncomingEvent[]): Promise<ProjectionFacts> {
@@ -71,6 +73,8 @@ export class ProfileProjector {
     }
     await this.carts.upsert(tx, carts);
     const newOrders = await this.commerce.insertOrders(tx, plan.orders);
+    // After the merge above: a visitor who signed in within this batch is already the user's, messages and all.
+    await this.conversions.attribute(tx, newOrders);
     const orderHistories = await this.customers.recordOrders(tx, newOrders);
     const reorderClocks = await this.commerce.restartReorderClocks(tx, newOrders);
     await this.commerce.upsertSubscriptions(tx, plan.subscriptions);

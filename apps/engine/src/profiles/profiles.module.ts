@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttributionModule } from '../attribution/attribution.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CartRepository } from './cart.repository';
 import { CommerceRepository } from './commerce.repository';
@@ -7,7 +8,7 @@ import { ProfileProjector } from './profile-projector';
 import { TimelineRepository } from './timeline.repository';
 
 @Module({
-  imports: [CatalogModule],
+  imports: [CatalogModule, AttributionModule],
   providers: [TimelineRepository, CustomerRepository, CartRepository, CommerceRepository, ProfileProjector],
   exports: [ProfileProjector, CartRepository],
 })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RulePacing } from '@beckon/persistence';
-import { Rule, RuleInput, Trigger } from '@beckon/rules';
+import { AttributionWindows, attributionWindows, Rule, RuleInput, Trigger } from '@beckon/rules';
 
 interface RuleRow {
   id: string;
@@ -13,6 +13,8 @@ interface RuleRow {
   steps: unknown[];
   priority: number;
   pacing: RulePacing;
+  holdout_percent: string;
+  attribution_windows: Partial<AttributionWindows>;
   created_at: Date;
   updated_at: Date;
 }
@@ -67,7 +69,9 @@ export class RuleCache {
   private async load(): Promise<void> {
     const [version] = await this.dataSource.query(VERSION_SQL);
     const rows: RuleRow[] = await this.dataSource.query(
-      `SELECT id, name, trigger, enabled, params, steps, priority, pacing, created_at, updated_at FROM rules WHERE deleted_at IS NULL`,
+      `SELECT id, name, trigger, enabled, params, steps, priority, pacing, holdout_percent, attribution_windows,
+              created_at, updated_at
+         FROM rules WHERE deleted_at IS NULL`,
     );
     this.rules = new Map(
       rows.map((row) => [
@@ -83,6 +87,8 @@ export class RuleCache {
           // Rules stored before caps existed have an empty pacing: capped, global quiet hours.
           caps: row.pacing.caps ?? { exempt: false },
           ...(row.pacing.quietHours === undefined ? {} : { quietHours: row.pacing.quietHours }),
+          holdoutPercent: Number(row.holdout_percent),
+          attributionWindows: attributionWindows(row.attribution_windows),
           createdAt: row.created_at,
           updatedAt: row.updated_at,
         } as unknown as Rule & RuleInput,

@@ -6,7 +6,7 @@ import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { createUnsubscribeToken, unsubscribeUrl } from '@beckon/consent';
 import { TopicNames } from '@beckon/contracts';
 import { TOPICS } from '@beckon/kafka';
-import { addIsoDuration, Channel, Rule, Trigger } from '@beckon/rules';
+import { addIsoDuration, Channel, holdsBack, Rule, Trigger } from '@beckon/rules';
 import { composeDispatch } from '../dispatch/compose-dispatch';
 import { DispatchOutcome, DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
 import { OutboxMessage, OutboxRepository } from '../dispatch/outbox.repository';
@@ -102,7 +102,16 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
       for (const [id, outcome] of await resolver.resolve(tx, list, rules, now)) verdicts.set(id, outcome);
     }
 
-    const firing = due.filter((d) => verdicts.get(d.id)?.kind === 'fire');
+    // The holdout is drawn among the customers the rule would message now, before channels and caps:
+    // held-out customers neither use up a cap nor are left out because of one.
+    const heldOut = new Set(
+      due
+        .filter(
+          (d) => verdicts.get(d.id)?.kind === 'fire' && holdsBack(rules.get(d.ruleId) as Rule, d.step, d.customerId),
+        )
+        .map((d) => d.id),
+    );
+    const firing = due.filter((d) => verdicts.get(d.id)?.kind === 'fire' && !heldOut.has(d.id));
     const recipients = await loadRecipients(
       tx,
       firing.map((d) => d.customerId),
@@ -131,6 +140,11 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
           reason: verdict.reason,
           dueAt: null,
         });
+        continue;
+      }
+      if (heldOut.has(d.id)) {
+        // Nothing is sent and the sequence ends here: no later step is scheduled.
+        outcomes.push({ id: d.id, status: 'holdout', channel: null, reason: 'holdout', dueAt: null });
         continue;
       }
       const rule = rules.get(d.ruleId) as Rule;

@@ -16,6 +16,14 @@ export class RuleEntity {
   @Column('jsonb') steps: unknown[];
   @Column('integer') priority: number;
   @Column('jsonb') pacing: RulePacing;
+  // numeric arrives as a string from pg; the API and engine speak of a number.
+  @Column('numeric', {
+    name: 'holdout_percent',
+    transformer: { to: (value: number) => value, from: (value: string | null) => Number(value ?? 0) },
+  })
+  holdoutPercent: number;
+  /** Per channel, as validated (defaults filled in); rules saved before attribution existed hold {}. */
+  @Column('jsonb', { name: 'attribution_windows' }) attributionWindows: Partial<Record<'email' | 'webpush', string>>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { FrequencyCaps1764100000000 } from './1764100000000-frequency-caps';
 import { MomentTriggers1764200000000 } from './1764200000000-moment-triggers';
 import { EmailUndeliverable1764300000000 } from './1764300000000-email-undeliverable';
+import { Conversions1764410000000 } from './1764410000000-conversions';
 
 /** Listed explicitly (not globbed) so the build output and the test runner load the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   FrequencyCaps1764100000000,
   MomentTriggers1764200000000,
   EmailUndeliverable1764300000000,
+  Conversions1764410000000,
 ];
