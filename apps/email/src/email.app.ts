@@ -2,14 +2,14 @@ import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { BeckonConfig, ConfigModule, requireConfig } from '@beckon/config';
 import { DeliveryModule, startDeliveryApp } from '@beckon/delivery';
 import { KafkaModule } from '@beckon/kafka';
-import { ServiceAppOptions } from '@beckon/observability';
+import { MetricsModule, ServiceAppOptions } from '@beckon/observability';
 import { PersistenceModule } from '@beckon/persistence';
 import { EMAIL_DELIVERY_OPTIONS, EmailChannel, EmailDeliveryOptions } from './email.channel';
 import { MailTransportModule } from './mail-transport';
 
 export type EmailAppOptions = EmailDeliveryOptions & ServiceAppOptions;
 
-/** The email delivery service: consumes email dispatches, sends them over SMTP, serves GET /health. */
+/** The email delivery service: consumes email dispatches, sends them over SMTP, serves GET /health and GET /metrics. */
 @Module({})
 export class EmailAppModule {
   static forRoot(config: BeckonConfig, options: EmailDeliveryOptions = {}): DynamicModule {
@@ -19,6 +19,7 @@ export class EmailAppModule {
         ConfigModule.forRoot(config),
         KafkaModule.forRoot(),
         PersistenceModule.forRoot(),
+        MetricsModule.forRoot('email'),
         DeliveryModule.forChannel({
           channel: EmailChannel,
           imports: [MailTransportModule],
