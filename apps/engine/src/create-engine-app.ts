@@ -5,7 +5,10 @@ import { loggerFor, ServiceAppOptions } from '@beckon/observability';
 import { EngineModule } from './engine.module';
 
 /** Builds and initialises the engine (its consumer, timers and scans start) without listening. */
-export async function createEngineApp(config: BeckonConfig, options: ServiceAppOptions = {}): Promise<INestApplication> {
+export async function createEngineApp(
+  config: BeckonConfig,
+  options: ServiceAppOptions = {},
+): Promise<INestApplication> {
   // Marketing mail without a working one-click unsubscribe link must never be produced.
   requireConfig(config, ['UNSUBSCRIBE_SECRET'], 'the engine');
   const logger = loggerFor('engine', config, options);

@@ -32,11 +32,24 @@ export interface MomentScan {
    * birthday long past, a supply that already ran out). null: no limit.
    */
   floor(rule: Rule, stream: string, now: Date): ScanCursor | null;
-  page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, horizon: Date): Promise<ScanPage>;
+  /** `correlationId` names the scan in the rows it schedules (see scanCorrelationId). */
+  page(
+    tx: EntityManager,
+    rule: Rule,
+    stream: string,
+    cursor: ScanCursor,
+    horizon: Date,
+    correlationId: string,
+  ): Promise<ScanPage>;
 }
 
 export function laterCursor(stored: ScanCursor, floor: ScanCursor | null): ScanCursor {
   if (floor === null || floor.at === null) return stored;
   if (stored.at !== null && stored.at >= floor.at) return stored;
   return floor;
+}
+
+/** What a scan's dispatches name as their cause: no event started them, the rule's scan at that tick did. */
+export function scanCorrelationId(ruleId: string, tick: Date): string {
+  return `scan:${ruleId}:${tick.toISOString()}`;
 }
