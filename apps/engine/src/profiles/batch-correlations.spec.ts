@@ -8,7 +8,7 @@ function event(messageId: string, ids: Record<string, string>): StorefrontEvent 
       event: 'Product Viewed',
       messageId,
       timestamp: '2025-06-01T12:00:00Z',
-      properties: {},
+      properties: { product_id: 'p1' },
       ...ids,
     }),
   );
