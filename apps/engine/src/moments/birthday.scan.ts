@@ -12,7 +12,7 @@ import {
   Rule,
 } from '@beckon/rules';
 import { CapSettingsRepository } from '../capping/cap-settings.repository';
-import { MomentScan, ScanCursor, ScanPage } from './moment-scan';
+import { MomentScan, ScanCursor, ScanPage, ScanTick } from './moment-scan';
 
 /**
  * Birthdays by month-day (index customers_birthday_md): each scan covers the send times between the
@@ -35,14 +35,8 @@ export class BirthdayScan implements MomentScan {
     return { at: new Date(now.getTime() - BIRTHDAY_STALE_MS), key: '' };
   }
 
-  async page(
-    tx: EntityManager,
-    rule: Rule,
-    _stream: string,
-    cursor: ScanCursor,
-    horizon: Date,
-    correlationId: string,
-  ): Promise<ScanPage> {
+  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+    const { horizon, correlationId } = tick;
     const from = cursor.at ?? horizon;
     if (from >= horizon) return { cursor, scheduled: 0, done: true };
     const params = rule.params as BirthdayParams;

@@ -9,6 +9,13 @@ export interface ScanCursor {
   key: string;
 }
 
+/** One scan of a rule: how far ahead it looks, and what the rows it schedules name as their cause. */
+export interface ScanTick {
+  horizon: Date;
+  /** See scanCorrelationId. */
+  correlationId: string;
+}
+
 export interface ScanPage {
   cursor: ScanCursor;
   scheduled: number;
@@ -32,15 +39,7 @@ export interface MomentScan {
    * birthday long past, a supply that already ran out). null: no limit.
    */
   floor(rule: Rule, stream: string, now: Date): ScanCursor | null;
-  /** `correlationId` names the scan in the rows it schedules (see scanCorrelationId). */
-  page(
-    tx: EntityManager,
-    rule: Rule,
-    stream: string,
-    cursor: ScanCursor,
-    horizon: Date,
-    correlationId: string,
-  ): Promise<ScanPage>;
+  page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage>;
 }
 
 export function laterCursor(stored: ScanCursor, floor: ScanCursor | null): ScanCursor {

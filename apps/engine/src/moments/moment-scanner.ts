@@ -74,7 +74,7 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
     const scan = this.scans.get(rule.trigger)!;
     const horizon = scanHorizon(scan.trigger, now, this.config.SCAN_INTERVAL_MS);
     const reports: ScanReport[] = [];
-    const correlationId = scanCorrelationId(rule.id, now);
+    const tick = { horizon, correlationId: scanCorrelationId(rule.id, now) };
     for (const stream of scan.streams(rule)) {
       const report = { ruleId: rule.id, stream, pages: 0, scheduled: 0 };
       let done = false;
@@ -83,7 +83,7 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
           const stored = await this.cursors.claim(tx, rule.id, stream);
           if (stored === null) return true; // another engine is walking this stream right now
           const cursor = laterCursor(stored, scan.floor(rule, stream, now));
-          const page = await scan.page(tx, rule, stream, cursor, horizon, correlationId);
+          const page = await scan.page(tx, rule, stream, cursor, tick);
           await this.cursors.save(tx, rule.id, stream, page.cursor);
           report.pages += 1;
           report.scheduled += page.scheduled;

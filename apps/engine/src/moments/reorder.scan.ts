@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DAY_MS, dispatchKeySql, firstStepDelayMs, occasionPartSql, ReorderParams, Rule } from '@beckon/rules';
-import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage } from './moment-scan';
+import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage, ScanTick } from './moment-scan';
 
 /**
  * Reorder clocks in order of when they come due. Clocks whose product said how long it lasts are
@@ -23,14 +23,8 @@ export class ReorderScan implements MomentScan {
     return { at: new Date(ranOut), key: '0' };
   }
 
-  async page(
-    tx: EntityManager,
-    rule: Rule,
-    stream: string,
-    cursor: ScanCursor,
-    horizon: Date,
-    correlationId: string,
-  ): Promise<ScanPage> {
+  async page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+    const { horizon, correlationId } = tick;
     const params = rule.params as ReorderParams;
     const column = stream === 'dated' ? 'runs_out_at' : 'ordered_at';
     const filter = stream === 'dated' ? 'runs_out_at IS NOT NULL' : 'runs_out_at IS NULL';

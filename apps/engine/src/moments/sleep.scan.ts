@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { asleepIfLastOrderBefore, DAY_MS, dispatchKeySql, firstStepDelayMs, Rule, SleepParams } from '@beckon/rules';
-import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage } from './moment-scan';
+import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage, ScanTick } from './moment-scan';
 
 /** `sleep:<last order ISO>` in SQL, exactly as sleepOccasion() writes it. */
 const OCCASION = `'sleep:' || to_char(last_order_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -24,14 +24,8 @@ export class SleepScan implements MomentScan {
     return null;
   }
 
-  async page(
-    tx: EntityManager,
-    rule: Rule,
-    _stream: string,
-    cursor: ScanCursor,
-    horizon: Date,
-    correlationId: string,
-  ): Promise<ScanPage> {
+  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+    const { horizon, correlationId } = tick;
     const params = rule.params as SleepParams;
     const delay = firstStepDelayMs(rule);
     const [row]: Array<{ n: number; scheduled: number; at: Date; id: string }> = await tx.query(
