@@ -468,6 +468,7 @@ describe('GET /v1/dispatches', () => {
       updatedAt: at(0),
       dueAt: null,
       sentAt: null,
+      correlationId: null,
     });
     expect(byCustomer.json.items[1].step).toBe(2);
 
@@ -784,6 +785,7 @@ describe('health, docs, metrics', () => {
     expect(post.requestBody.content['application/json'].examples.abandoned_cart.value.trigger).toBe('abandoned_cart');
     expect(post.security).toEqual([{ 'api-key': [] }]);
     expect(document.components.schemas.Dispatch.properties.step).toBeDefined();
+    expect(document.components.schemas.Dispatch.required).toContain('correlationId');
 
     const ui = await call('GET', '/docs');
     expect(ui.status).toBe(200);

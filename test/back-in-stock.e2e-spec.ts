@@ -153,6 +153,11 @@ describe('back in stock, end to end', () => {
       return rows[0].due === 0 ? (rows[0] as { parked: number; fired: number }) : undefined;
     });
     expect(counts.parked + counts.fired).toBe(1000);
+    // Every notification names the restock that caused it.
+    const causes = await stack.db.query(
+      `SELECT DISTINCT correlation_id FROM dispatches WHERE occasion LIKE 'restock:drop:%'`,
+    );
+    expect(causes.rows).toEqual([{ correlation_id: expect.stringMatching(/^restock:drop:\d{4}-\d\d-\d\dT/) }]);
     const open = await stack.db.query(
       `SELECT count(*)::int AS n FROM stock_requests WHERE product_id = 'drop' AND status = 'open'`,
     );

@@ -79,9 +79,12 @@ describe('moment scans shared by two engine instances', () => {
     expect([...fired.values()].every((count) => count === 1)).toBe(true);
     expect([...fired.keys()].some((id) => id.startsWith('a'))).toBe(false);
     const { rows } = await db.query(
-      `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS customers FROM dispatches WHERE rule_id = $1`,
+      `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS customers,
+              count(*) FILTER (WHERE correlation_id LIKE 'scan:' || rule_id || ':%')::int AS scanned
+       FROM dispatches WHERE rule_id = $1`,
       [ruleId],
     );
-    expect(rows).toEqual([{ n: SLEEPERS, customers: SLEEPERS }]);
+    // No event started these: each names the rule's scan that found the sleeper.
+    expect(rows).toEqual([{ n: SLEEPERS, customers: SLEEPERS, scanned: SLEEPERS }]);
   });
 });

@@ -3,6 +3,7 @@ import { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import webpush from 'web-push';
 import { BeckonConfig } from '../../libs/config/src';
+import { LogDestination } from '../../libs/observability/src';
 import { waitUntilDeliveryReady } from '../../libs/delivery/src';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createEmailApp } from '../../apps/email/src/email.app';
@@ -23,13 +24,24 @@ export interface Stack {
   engine: INestApplication;
   /** Base URL of the REST API, for calls the marketer helper does not cover (other keys, /docs-json). */
   apiUrl: string;
+  /** Base URL of each service's HTTP server (/health, /metrics). */
+  urls: Record<'api' | 'engine' | 'email' | 'webpush', string>;
   /** Calls the REST API as the marketer and parses the JSON answer. */
   v1<T = any>(path: string, method?: string, body?: unknown): Promise<{ status: number; json: T }>;
   produce(events: Array<Record<string, unknown>>): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startStack(label: string, overrides: Record<string, string> = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Where every service's log lines go (a test reads them back); standard output otherwise. */
+  logDestination?: LogDestination;
+}
+
+export async function startStack(
+  label: string,
+  overrides: Record<string, string> = {},
+  { logDestination }: StackOptions = {},
+): Promise<Stack> {
   const smtp = await startSmtpSink();
   const push = await startPushEndpoint();
   const vapid = webpush.generateVAPIDKeys();
@@ -44,13 +56,20 @@ export async function startStack(label: string, overrides: Record<string, string
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
 
-  const api = await createApiApp(config);
+  const api = await createApiApp(config, { logDestination });
   await api.listen(0, '127.0.0.1');
-  const apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
-  const engine = await createEngineApp(config);
+  const engine = await createEngineApp(config, { logDestination });
   await engine.listen(0, '127.0.0.1');
-  const email = await createEmailApp(config);
-  const webPush = await createWebPushApp(config, { agent: push.agent() });
+  const email = await createEmailApp(config, { logDestination });
+  const webPush = await createWebPushApp(config, { agent: push.agent(), logDestination });
+  const urlOf = async (app: INestApplication) => (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const urls = {
+    api: await urlOf(api),
+    engine: await urlOf(engine),
+    email: await urlOf(email),
+    webpush: await urlOf(webPush),
+  };
+  const apiUrl = urls.api;
   const apps = [api, engine, email, webPush];
   await Promise.all([waitUntilDeliveryReady(email), waitUntilDeliveryReady(webPush)]);
   await eventually(async () => engine.get(StorefrontEventsConsumer).isReady, 30000, 'engine consumer');
@@ -63,6 +82,7 @@ export async function startStack(label: string, overrides: Record<string, string
     push,
     engine,
     apiUrl,
+    urls,
     async v1(path, method = 'GET', body) {
       const response = await fetch(`${apiUrl}/v1${path}`, {
         method,

@@ -66,7 +66,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     PUBLIC_BASE_URL: 'https://shop.example.com',
     TIMER_POLL_MS: '100',
     OUTBOX_POLL_MS: '50',
-    LOG_LEVEL: 'warn',
+    // Expected failures (dead letters, failed sends) log warnings; test output shows only errors.
+    LOG_LEVEL: 'error',
     ...overrides,
   });
 }

@@ -5,6 +5,7 @@ import { KafkaModule } from '@beckon/kafka';
 import { PersistenceModule } from '@beckon/persistence';
 import { AuthModule } from './auth/auth.module';
 import { CapsModule } from './caps/caps.module';
+import { CorrelationModule } from './correlation/correlation.module';
 import { CustomersModule } from './customers/customers.module';
 import { DispatchesModule } from './dispatches/dispatches.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
@@ -23,6 +24,7 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
         KafkaModule.forRoot(),
+        CorrelationModule,
         AuthModule,
         MetricsModule,
         HealthModule,

@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { BeckonConfig, logLevels } from '@beckon/config';
+import { BeckonConfig } from '@beckon/config';
+import { loggerFor, ServiceAppOptions } from '@beckon/observability';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi/setup-openapi';
 
@@ -15,16 +16,19 @@ const JSON_BODY_LIMIT = '5mb';
  * Builds and initialises the API (connects PostgreSQL and Kafka) without listening, so main.ts and
  * the tests start exactly the same application.
  */
-export async function createApiApp(config: BeckonConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
-    logger: logLevels(config.LOG_LEVEL),
-    bodyParser: true,
+export async function createApiApp(config: BeckonConfig, options: ServiceAppOptions = {}): Promise<INestApplication> {
+  const logger = loggerFor('api', config, options);
+  return logger.run(async () => {
+    const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+      logger,
+      bodyParser: true,
+    });
+    app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+    // RFC 8058 one-click POSTs are form-encoded and tiny.
+    app.useBodyParser('urlencoded', { limit: '10kb', extended: false });
+    app.disable('x-powered-by');
+    setupOpenApi(app);
+    await app.init();
+    return app;
   });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  // RFC 8058 one-click POSTs are form-encoded and tiny.
-  app.useBodyParser('urlencoded', { limit: '10kb', extended: false });
-  app.disable('x-powered-by');
-  setupOpenApi(app);
-  await app.init();
-  return app;
 }

@@ -61,7 +61,7 @@ export class EmailChannel implements DeliveryChannel<EmailDispatchMessage> {
         };
       }
     });
-    const base = { dispatchId: message.dispatchId, attempts: tries };
+    const base = { dispatchId: message.dispatchId, attempts: tries, retries: tries - 1 };
     if (value.ok) return { ...base, status: 'sent', reason: null, providerResponse: value.response, error: null };
     return {
       ...base,

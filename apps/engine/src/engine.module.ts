@@ -2,10 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { BeckonConfig, ConfigModule } from '@beckon/config';
 import { KafkaModule } from '@beckon/kafka';
+import { HealthController, HealthModule, MetricsController, MetricsModule } from '@beckon/observability';
 import { PersistenceModule } from '@beckon/persistence';
 import { DispatchCountsModule } from './dispatch-counts/dispatch-counts.module';
-import { HealthController } from './health.controller';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { StorefrontEventsConsumer } from './ingestion/storefront-events.consumer';
 import { MomentsModule } from './moments/moments.module';
 
 /** The engine: storefront events in, customer state and trigger decisions in PostgreSQL, dispatches out. */
@@ -19,11 +20,13 @@ export class EngineModule {
         ScheduleModule.forRoot(),
         PersistenceModule.forRoot(),
         KafkaModule.forRoot(),
+        MetricsModule.forRoot('engine'),
+        HealthModule.forRoot({ consumer: StorefrontEventsConsumer }),
         IngestionModule,
         MomentsModule,
         DispatchCountsModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

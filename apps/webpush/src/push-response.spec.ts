@@ -60,6 +60,7 @@ describe('summarizePush', () => {
       reason: null,
       providerResponse: '410,201',
       attempts: 3,
+      retries: 1,
       error: null,
       goneAddresses: ['https://a'],
     });
@@ -71,6 +72,7 @@ describe('summarizePush', () => {
       reason: 'push:410',
       providerResponse: '410,500',
       attempts: 5,
+      retries: 3,
       error: '410 error',
       goneAddresses: ['https://a'],
     });

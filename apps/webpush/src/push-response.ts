@@ -62,7 +62,7 @@ export function summarizePush(dispatchId: string, results: readonly Subscription
   const goneAddresses = results.filter((r) => r.verdict.kind === 'gone').map((r) => r.endpoint);
   const attempts = results.reduce((sum, r) => sum + r.tries, 0);
   const providerResponse = results.map((r) => statusLabel(r.attempt)).join(',') || null;
-  const base = { dispatchId, attempts, providerResponse, goneAddresses };
+  const base = { dispatchId, attempts, retries: attempts - results.length, providerResponse, goneAddresses };
   const accepted = results.some((r) => r.verdict.kind === 'accepted');
   if (accepted) return { ...base, status: 'sent', reason: null, error: null };
   const first = results[0];

@@ -2,16 +2,17 @@ import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { BeckonConfig, ConfigModule, requireConfig } from '@beckon/config';
 import { DeliveryModule, startDeliveryApp } from '@beckon/delivery';
 import { KafkaModule } from '@beckon/kafka';
+import { MetricsModule, ServiceAppOptions } from '@beckon/observability';
 import { PersistenceModule } from '@beckon/persistence';
 import { PushSenderModule, PushSenderOptions } from './push-sender';
 import { WEBPUSH_DELIVERY_OPTIONS, WebPushChannel, WebPushDeliveryOptions } from './webpush.channel';
 
-export type WebPushAppOptions = WebPushDeliveryOptions & PushSenderOptions;
+export type WebPushAppOptions = WebPushDeliveryOptions & PushSenderOptions & ServiceAppOptions;
 
-/** The web-push delivery service: consumes web-push dispatches, sends them with VAPID, serves GET /health. */
+/** The web-push delivery service: consumes web-push dispatches, sends them with VAPID, serves GET /health and GET /metrics. */
 @Module({})
 export class WebPushAppModule {
-  static forRoot(config: BeckonConfig, options: WebPushAppOptions = {}): DynamicModule {
+  static forRoot(config: BeckonConfig, options: WebPushDeliveryOptions & PushSenderOptions = {}): DynamicModule {
     const { agent, timeoutMs, encryptionThreads, ...delivery } = options;
     return {
       module: WebPushAppModule,
@@ -19,6 +20,7 @@ export class WebPushAppModule {
         ConfigModule.forRoot(config),
         KafkaModule.forRoot(),
         PersistenceModule.forRoot(),
+        MetricsModule.forRoot('webpush'),
         DeliveryModule.forChannel({
           channel: WebPushChannel,
           imports: [PushSenderModule.forRoot({ agent, timeoutMs, encryptionThreads })],
@@ -38,5 +40,6 @@ export async function createWebPushApp(
   options: WebPushAppOptions = {},
 ): Promise<INestApplication> {
   requireConfig(config, ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'], 'web-push service');
-  return startDeliveryApp(WebPushAppModule.forRoot(config, options), config);
+  const { logDestination, ...service } = options;
+  return startDeliveryApp(WebPushAppModule.forRoot(config, service), config, 'webpush', { logDestination });
 }

@@ -96,6 +96,22 @@ describe('loadConfig', () => {
   });
 });
 
+describe('logging and metrics', () => {
+  it('logs JSON at level log by default, recounting the timer backlog every 15 s', () => {
+    expect(loadConfig({})).toMatchObject({ LOG_LEVEL: 'log', LOG_FORMAT: 'json', TIMER_BACKLOG_REFRESH_MS: 15_000 });
+    expect(loadConfig({ LOG_FORMAT: 'plain', TIMER_BACKLOG_REFRESH_MS: '500' })).toMatchObject({
+      LOG_FORMAT: 'plain',
+      TIMER_BACKLOG_REFRESH_MS: 500,
+    });
+  });
+
+  it('refuses an unknown format and a refresh faster than 10 ms', () => {
+    const message = errorOf(() => loadConfig({ LOG_FORMAT: 'pretty', TIMER_BACKLOG_REFRESH_MS: '1' })).message;
+    expect(message).toContain('LOG_FORMAT');
+    expect(message).toContain('TIMER_BACKLOG_REFRESH_MS');
+  });
+});
+
 describe('DKIM', () => {
   const dkim = { DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '/etc/dkim.pem' };
 

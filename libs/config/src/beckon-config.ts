@@ -1,4 +1,3 @@
-import type { LogLevel } from '@nestjs/common';
 import { z } from 'zod';
 
 const csv = (value: string): string[] =>
@@ -74,6 +73,10 @@ export const configSchema = z.object({
   /** How often the engine folds new dispatch counts into the counters the stats read (readers add the rest). */
   STATS_FOLD_MS: z.coerce.number().int().min(10).default(5000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** `json`: one JSON object per line, for log collectors; `plain`: one readable line, for a terminal. */
+  /** How often the engine recounts its timer backlog for /metrics (an index-only count of pending dispatches). */
+  TIMER_BACKLOG_REFRESH_MS: z.coerce.number().int().min(10).default(15_000),
+  LOG_FORMAT: z.enum(['json', 'plain']).default('json'),
   /** Metrics/health port of the headless services (engine, email, webpush); 0 picks a free port. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
@@ -128,10 +131,3 @@ export function isValidTimezone(timezone: string): boolean {
 }
 
 export { hhmm as HHMM_PATTERN };
-
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Nest's levels from the configured one: `warn` keeps fatal, error and warn. */
-export function logLevels(level: BeckonConfig['LOG_LEVEL']): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
-}

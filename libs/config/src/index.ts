@@ -4,7 +4,6 @@ export {
   configSchema,
   isValidTimezone,
   loadConfig,
-  logLevels,
   requireConfig,
   HHMM_PATTERN,
 } from './beckon-config';

@@ -6,5 +6,5 @@ export type {
   PushSubscriptionKeys,
   WebPushDispatchMessage,
 } from './dispatch-messages';
-export { consumerGroup, topicNames } from './topics';
+export { consumerGroup, CORRELATION_HEADER, topicNames } from './topics';
 export type { TopicNames } from './topics';

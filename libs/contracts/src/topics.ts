@@ -21,3 +21,9 @@ export function topicNames(eventsTopic: string, internalPrefix: string): TopicNa
 export function consumerGroup(internalPrefix: string, service: 'engine' | 'email' | 'webpush'): string {
   return `${internalPrefix}.${service}`;
 }
+
+/**
+ * Kafka header (and HTTP header, as X-Correlation-Id) naming what a message descends from: the
+ * storefront event or API request that started a sequence. It travels event → dispatch → delivery.
+ */
+export const CORRELATION_HEADER = 'x-correlation-id';

@@ -1,18 +1,28 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BeckonConfig, logLevels } from '@beckon/config';
+import { BeckonConfig } from '@beckon/config';
+import { loggerFor, ServiceAppOptions } from '@beckon/observability';
 import { DeliveryConsumer } from './delivery-consumer';
+import { DeliveryChannelName } from './delivery-ledger';
 
-/** Creates a delivery application and serves its /health on SERVICE_PORT (0: any free port). */
-export async function startDeliveryApp(module: DynamicModule, config: BeckonConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { logger: logLevels(config.LOG_LEVEL), abortOnError: false });
-  try {
-    await app.listen(config.SERVICE_PORT ?? 0, config.HOST);
-  } catch (err) {
-    await app.close().catch(() => undefined);
-    throw err;
-  }
-  return app;
+/** Creates a delivery application and serves its /health and /metrics on SERVICE_PORT (0: any free port). */
+export async function startDeliveryApp(
+  module: DynamicModule,
+  config: BeckonConfig,
+  service: DeliveryChannelName,
+  options: ServiceAppOptions = {},
+): Promise<INestApplication> {
+  const logger = loggerFor(service, config, options);
+  return logger.run(async () => {
+    const app = await NestFactory.create(module, { logger, abortOnError: false });
+    try {
+      await app.listen(config.SERVICE_PORT ?? 0, config.HOST);
+    } catch (err) {
+      await app.close().catch(() => undefined);
+      throw err;
+    }
+    return app;
+  });
 }
 
 /** Whether the application's dispatch consumer has joined its group. */

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { KafkaMessage, Message, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { DeliveryBatch, DeliveryChannel, REASON_HEADER, WAVE_PER_SLOT, waves } from './delivery-batch';
 import { DeliveryLedger, DeliveryOutcome, LedgerEntry } from './delivery-ledger';
+import { DeliveryMetrics } from './delivery-metrics';
 import { parseDispatch } from './dispatch-message';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -103,9 +105,23 @@ function setup(entries: Map<string, Partial<LedgerEntry>>, claimable?: (id: stri
     },
     afterRecord,
   };
-  const batch = new DeliveryBatch(channel, ledger as unknown as DeliveryLedger, producer as unknown as Producer, 'dlq');
+  const registry = new Registry();
+  const batch = new DeliveryBatch(
+    channel,
+    ledger as unknown as DeliveryLedger,
+    producer as unknown as Producer,
+    'dlq',
+    new DeliveryMetrics(registry, 'email'),
+  );
   const reasons = () => sent.map((m) => String((m.headers ?? {})[REASON_HEADER]));
-  return { batch, ledger, producer, sent, delivered, afterRecord, reasons };
+  const sends = async () =>
+    Object.fromEntries(
+      (await registry.getSingleMetric('beckon_sends_total')!.get()).values.map((v) => [
+        `${v.labels.status}/${v.labels.reason}`,
+        v.value,
+      ]),
+    );
+  return { batch, ledger, producer, sent, delivered, afterRecord, reasons, registry, sends };
 }
 
 describe('DeliveryBatch', () => {
@@ -129,6 +145,38 @@ describe('DeliveryBatch', () => {
     expect(ledger.calls).toEqual(['inspect', 'claim', 'record']);
     expect(afterRecord).toHaveBeenCalledTimes(1);
     expect(ledger.finished).toEqual([]);
+  });
+
+  it('counts the batch in beckon_sends_total by status and reason class, and times the sends', async () => {
+    const { batch, sends, registry } = setup(
+      new Map<string, Partial<LedgerEntry>>([
+        [id(1), {}],
+        [id(2), {}],
+        [id(3), { consent: false }],
+      ]),
+    );
+    await batch.handle([
+      kafkaMessage({ dispatchId: id(1) }),
+      kafkaMessage({ dispatchId: id(2), fail: true }),
+      kafkaMessage({ dispatchId: id(3) }),
+      kafkaMessage({ dispatchId: id(1) }),
+      kafkaMessage('{not json'),
+    ]);
+    expect(await sends()).toEqual({
+      'sent/none': 1,
+      'failed/smtp:5xx': 1,
+      'dead_lettered/smtp:5xx': 1,
+      'dead_lettered/malformed': 1,
+      'suppressed/unsubscribed': 1,
+      'skipped/none': 1,
+    });
+    const durations = (await registry.getSingleMetric('beckon_send_duration_seconds')!.get()).values;
+    expect(
+      durations.filter((v) => (v as { metricName?: string }).metricName === 'beckon_send_duration_seconds_count'),
+    ).toEqual([
+      expect.objectContaining({ labels: { channel: 'email', status: 'sent' }, value: 1 }),
+      expect.objectContaining({ labels: { channel: 'email', status: 'failed' }, value: 1 }),
+    ]);
   });
 
   it('dead-letters a failed send and marks it finished afterwards', async () => {

@@ -2,11 +2,21 @@ import { Logger } from '@nestjs/common';
 import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import { mapWithConcurrency } from './concurrency';
 import { DeliveryChannelName, DeliveryLedger, DeliveryOutcome } from './delivery-ledger';
+import { DeliveryMetrics } from './delivery-metrics';
 import { decideDelivery } from './delivery-plan';
 import { ParsedDispatch } from './dispatch-message';
 
+/** The envelope fields the batch reads of every message (see DispatchEnvelope in @beckon/contracts). */
+export interface DispatchRef {
+  dispatchId: string;
+  /** The storefront event or request the dispatch descends from, for log lines. */
+  correlationId?: string;
+  /** When the engine queued it, for the queued-to-sent latency. */
+  createdAt?: string;
+}
+
 /** What a delivery service knows of its channel: how to read a message and how to send one. */
-export interface DeliveryChannel<M extends { dispatchId: string } = { dispatchId: string }> {
+export interface DeliveryChannel<M extends DispatchRef = DispatchRef> {
   readonly name: DeliveryChannelName;
   /** Sends in flight at once. */
   readonly concurrency: number;
@@ -59,7 +69,7 @@ export function waves<T>(items: readonly T[], size: number): T[][] {
  * (1), send with bounded concurrency and record (1); finally dead-letter failures (1 produce) and mark
  * them finished (1). Kafka offsets move only after this resolves.
  */
-export class DeliveryBatch<M extends { dispatchId: string }> {
+export class DeliveryBatch<M extends DispatchRef> {
   private readonly logger: Logger;
 
   constructor(
@@ -67,6 +77,7 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
     private readonly ledger: DeliveryLedger,
     private readonly producer: Producer,
     private readonly deadLetterTopic: string,
+    private readonly metrics: DeliveryMetrics,
   ) {
     this.logger = new Logger(`DeliveryBatch:${channel.name}`);
   }
@@ -124,6 +135,8 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
     await this.ledger.close(malformedIds, 'failed', 'malformed');
     await this.ledger.close(toSuppress, 'suppressed', 'unsubscribed');
     report.suppressed = toSuppress.length;
+    const tally = this.metrics.tally();
+    this.metrics.add(tally, 'suppressed', 'unsubscribed', toSuppress.length);
     for (const id of await this.ledger.abandon(toReconcile)) {
       this.logger.warn(`dispatch ${id} was being sent by a process that stopped; outcome unknown, not resent`);
       deadLetters.push(deadLetter(pending.get(id)!.raw, 'unknown_outcome'));
@@ -136,7 +149,11 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
       outcomes.push(...(await this.sendWave(wave, pending, report)));
     }
     for (const outcome of outcomes) {
+      this.metrics.addOutcome(tally, outcome);
+      const message = pending.get(outcome.dispatchId)!.message;
+      this.logOutcome(outcome, message);
       if (outcome.status === 'sent') {
+        this.metrics.sentAfterQueued(message.createdAt);
         report.sent++;
         continue;
       }
@@ -152,7 +169,21 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
       report.deadLettered = deadLetters.length;
     }
     await this.ledger.finish(toFinish);
+    // Counted once the batch is through: a batch that fails is redone and would count twice.
+    for (const letter of deadLetters) this.metrics.add(tally, 'dead_lettered', String(letter.headers?.[REASON_HEADER]));
+    this.metrics.add(tally, 'skipped', null, report.skipped);
+    this.metrics.count(tally);
     return report;
+  }
+
+  private logOutcome(outcome: DeliveryOutcome, message: M): void {
+    const line = {
+      dispatchId: outcome.dispatchId,
+      correlationId: message.correlationId,
+      attempts: outcome.attempts,
+    };
+    if (outcome.status === 'sent') this.logger.log({ msg: 'dispatch sent', ...line });
+    else this.logger.warn({ msg: 'dispatch failed', ...line, reason: outcome.reason, error: outcome.error });
   }
 
   /**
@@ -173,8 +204,11 @@ export class DeliveryBatch<M extends { dispatchId: string }> {
 
   /** A throwing channel (a bug, not a provider answer) fails its dispatch rather than the whole batch forever. */
   private async deliverSafely(message: M): Promise<DeliveryOutcome> {
+    const started = performance.now();
     try {
-      return await this.channel.deliver(message);
+      const outcome = await this.channel.deliver(message);
+      this.metrics.sendTook(outcome.status, (performance.now() - started) / 1000);
+      return outcome;
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.error(`delivering ${message.dispatchId} threw: ${error}`);

@@ -1,11 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { consumerGroup, TopicNames } from '@beckon/contracts';
 import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
+import { ConsumerLagGauge } from '@beckon/observability';
 import { DeliveryBatch, DeliveryChannel } from './delivery-batch';
 import { DeliveryChannelName, DeliveryLedger } from './delivery-ledger';
+import { DeliveryMetrics } from './delivery-metrics';
 
 /** The channel a delivery application serves; provided by the application (see DeliveryModule.forChannel). */
 export const DELIVERY_CHANNEL = Symbol('DELIVERY_CHANNEL');
@@ -39,6 +42,7 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
     @Inject(TOPICS) topics: TopicNames,
     @Inject(BECKON_CONFIG) config: BeckonConfig,
     dataSource: DataSource,
+    registry: Registry,
   ) {
     const logger = new Logger(`DeliveryConsumer:${channel.name}`);
     const route = ROUTES[channel.name];
@@ -47,10 +51,12 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
       new DeliveryLedger(dataSource, channel.name),
       producer,
       topics[route.deadLetter],
+      new DeliveryMetrics(registry, channel.name),
     );
     this.consumer = new BatchConsumer(kafka, {
       groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, channel.name),
       topic: topics[route.topic],
+      observer: new ConsumerLagGauge(registry),
       handle: async (messages, partition, payload) => {
         const report = await whileHeartbeating(payload, () => batch.handle(messages));
         logger.debug(`partition ${partition}: ${messages.length} message(s) ${JSON.stringify(report)}`);

@@ -38,6 +38,8 @@ export interface DeliveryOutcome {
   providerResponse: string | null;
   /** Sends made for this dispatch (summed over subscriptions for web push). */
   attempts: number;
+  /** Of those, sends repeated after a transient failure (for metrics). */
+  retries?: number;
   /** Last error text, for ops. */
   error: string | null;
   /** Addresses the provider says no longer exist (push endpoints answering 404/410), dropped after recording. */

@@ -1,9 +1,9 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
-import { DeliveryChannel } from './delivery-batch';
+import { HealthController, HealthModule, MetricsController } from '@beckon/observability';
+import { DeliveryChannel, DispatchRef } from './delivery-batch';
 import { DELIVERY_CHANNEL, DeliveryConsumer } from './delivery-consumer';
-import { DeliveryHealthController } from './delivery-health.controller';
 
-export interface DeliveryModuleOptions<M extends { dispatchId: string }> {
+export interface DeliveryModuleOptions<M extends DispatchRef> {
   /** The application's channel (parse + deliver); may inject whatever `imports` and `providers` offer. */
   channel: Type<DeliveryChannel<M>>;
   imports?: ModuleMetadata['imports'];
@@ -11,22 +11,22 @@ export interface DeliveryModuleOptions<M extends { dispatchId: string }> {
 }
 
 /**
- * The part every delivery application shares: the dispatch consumer behind the ledger and GET /health.
- * Needs ConfigModule, KafkaModule and PersistenceModule in the application.
+ * The part every delivery application shares: the dispatch consumer behind the ledger, GET /health
+ * and GET /metrics. Needs ConfigModule, KafkaModule, PersistenceModule and MetricsModule in the application.
  */
 @Module({})
 export class DeliveryModule {
-  static forChannel<M extends { dispatchId: string }>(options: DeliveryModuleOptions<M>): DynamicModule {
+  static forChannel<M extends DispatchRef>(options: DeliveryModuleOptions<M>): DynamicModule {
     return {
       module: DeliveryModule,
-      imports: options.imports ?? [],
+      imports: [...(options.imports ?? []), HealthModule.forRoot({ consumer: DeliveryConsumer })],
       providers: [
         ...(options.providers ?? []),
         options.channel,
         { provide: DELIVERY_CHANNEL, useExisting: options.channel },
         DeliveryConsumer,
       ],
-      controllers: [DeliveryHealthController],
+      controllers: [HealthController, MetricsController],
       exports: [DeliveryConsumer],
     };
   }

@@ -1,10 +1,10 @@
 export { mapWithConcurrency } from './concurrency';
 export { isDeliveryReady, startDeliveryApp, waitUntilDeliveryReady } from './delivery-app';
 export { DeliveryBatch, deadLetter, DETAIL_HEADER, REASON_HEADER, WAVE_PER_SLOT, waves } from './delivery-batch';
-export type { BatchReport, DeliveryChannel } from './delivery-batch';
+export type { BatchReport, DeliveryChannel, DispatchRef } from './delivery-batch';
 export { DELIVERY_CHANNEL, DeliveryConsumer } from './delivery-consumer';
-export { DeliveryHealthController } from './delivery-health.controller';
-export type { DeliveryHealth } from './delivery-health.controller';
+export { DeliveryMetrics } from './delivery-metrics';
+export type { SendStatus } from './delivery-metrics';
 export { DeliveryLedger, FINISHED_DISPATCH_STATUSES } from './delivery-ledger';
 export type { AttemptState, DeliveryChannelName, DeliveryOutcome, LedgerEntry } from './delivery-ledger';
 export { decideDelivery } from './delivery-plan';

@@ -1,6 +1,24 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
+/** Where a consumer stands on one partition after a batch, as kafkajs's eachBatch gives it for free. */
+export interface BatchProgress {
+  topic: string;
+  partition: number;
+  /** The partition's high watermark: the offset the next produced message will get. */
+  highWatermark: string;
+  /** Offset of the batch's last message, now processed. */
+  lastOffset: string;
+}
+
+/** Hears how the consumer is doing (metrics), without a request of its own to the broker. */
+export interface ConsumerObserver {
+  /** The group rebalanced: the partitions this consumer owns may have changed. */
+  joined(): void;
+  /** A batch was handled and its offset resolved. */
+  batchDone(progress: BatchProgress): void;
+}
+
 export interface BatchConsumerOptions {
   groupId: string;
   topic: string;
@@ -8,6 +26,7 @@ export interface BatchConsumerOptions {
   handle: (messages: KafkaMessage[], partition: number, payload: EachBatchPayload) => Promise<void>;
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
+  observer?: ConsumerObserver;
 }
 
 /**
@@ -40,6 +59,7 @@ export class BatchConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.ready = true;
+      this.options.observer?.joined();
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.logger.error(`consumer ${this.options.groupId} crashed: ${String(event.payload.error)}`);
@@ -58,6 +78,12 @@ export class BatchConsumer {
         if (batch.messages.length === 0) return;
         await this.options.handle(batch.messages, batch.partition, payload);
         payload.resolveOffset(batch.lastOffset());
+        this.options.observer?.batchDone({
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          lastOffset: batch.lastOffset(),
+        });
         await payload.commitOffsetsIfNecessary();
         await payload.heartbeat();
       },

@@ -9,6 +9,8 @@ export interface HttpRequest {
   baseUrl?: string;
   headers: Record<string, string | string[] | undefined>;
   route?: { path?: string };
+  /** Set by CorrelationMiddleware on every request. */
+  correlationId?: string;
 }
 
 export interface HttpResponse {

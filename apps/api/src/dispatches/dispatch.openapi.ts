@@ -41,6 +41,7 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
       'updatedAt',
       'dueAt',
       'sentAt',
+      'correlationId',
     ],
     properties: {
       id: { type: 'string', format: 'uuid' },
@@ -54,6 +55,11 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
       updatedAt: isoDateTime,
       dueAt: nullable({ ...isoDateTime, description: 'when a scheduled or deferred step will fire' }),
       sentAt: nullable(isoDateTime),
+      correlationId: nullable({
+        type: 'string',
+        description:
+          "what started the sequence: the storefront event (its X-Correlation-Id header if the producer set one, else its messageId; for POST /v1/events the request's X-Correlation-Id), `scan:<ruleId>:<time>` for time-based moments, `restock:<productId>:<time>` for a restock fan-out; the engine and delivery services log it with every line about the dispatch",
+      }),
     },
   },
   DispatchPage: {

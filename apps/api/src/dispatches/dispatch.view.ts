@@ -11,6 +11,7 @@ export interface DispatchRow {
   updated_at: Date;
   due_at: Date | null;
   sent_at: Date | null;
+  correlation_id: string | null;
 }
 
 export interface DispatchView {
@@ -26,6 +27,8 @@ export interface DispatchView {
   updatedAt: Date;
   dueAt: Date | null;
   sentAt: Date | null;
+  /** The storefront event (messageId), API request or scan that started the sequence; also in the services' log lines. */
+  correlationId: string | null;
 }
 
 /** Column list for raw dispatch queries; `alias` is the table alias used in the FROM clause. */
@@ -42,6 +45,7 @@ export function dispatchColumns(alias: string): string {
     'updated_at',
     'due_at',
     'sent_at',
+    'correlation_id',
   ]
     .map((column) => `${alias}.${column}`)
     .join(', ');
@@ -61,5 +65,6 @@ export function toDispatchView(row: DispatchRow): DispatchView {
     updatedAt: row.updated_at,
     dueAt: row.due_at,
     sentAt: row.sent_at,
+    correlationId: row.correlation_id,
   };
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { HttpRequest } from '../common/http-types';
 import { ApiKeyErrors, ApiValidationError } from '../errors/error.openapi';
 import { ref } from '../openapi/json-schema';
 import { API_KEY_SECURITY } from '../openapi/security';
@@ -30,9 +31,9 @@ export class EventsController {
   @ApiResponse({ status: 202, description: 'produced to the events topic', schema: ref('EventsAccepted') })
   @ApiValidationError('an event is invalid; nothing was produced')
   @ApiResponse({ status: 503, description: 'Kafka did not take the events; retry', schema: ref('Error') })
-  async ingest(@Body() body: unknown): Promise<{ accepted: number }> {
+  async ingest(@Body() body: unknown, @Req() request: HttpRequest): Promise<{ accepted: number }> {
     const events = prepareEvents(body);
-    await this.publisher.publish(events);
+    await this.publisher.publish(events, request.correlationId);
     return { accepted: events.length };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { CompressionTypes, Producer } from 'kafkajs';
-import type { TopicNames } from '@beckon/contracts';
+import { CORRELATION_HEADER, type TopicNames } from '@beckon/contracts';
 import { KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
 import type { OutgoingEvent } from './event-intake';
 
@@ -16,14 +16,16 @@ export class EventsPublisher {
   /**
    * One send for the whole request. Gzip keeps a batch of JSON events well under the broker's
    * per-batch size limit. If Kafka fails part-way the caller is told to retry; events already
-   * written are then dropped as duplicates by their messageId.
+   * written are then dropped as duplicates by their messageId. The request's correlation id rides
+   * along as a header, so the engine's dispatches name the request that started them.
    */
-  async publish(events: OutgoingEvent[]): Promise<void> {
+  async publish(events: OutgoingEvent[], correlationId?: string): Promise<void> {
+    const headers = correlationId === undefined ? undefined : { [CORRELATION_HEADER]: correlationId };
     try {
       await this.producer.send({
         topic: this.topics.events,
         compression: CompressionTypes.GZIP,
-        messages: events.map(({ key, value }) => ({ key, value })),
+        messages: events.map(({ key, value }) => ({ key, value, headers })),
       });
     } catch (error) {
       this.logger.warn(`could not produce ${events.length} event(s): ${(error as Error).message}`);

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
+import { HealthModule as ReadinessModule } from '@beckon/observability';
 import { HealthController } from './health.controller';
-import { KafkaHealthIndicator } from './kafka-health.indicator';
-import { PostgresHealthIndicator } from './postgres-health.indicator';
 
 @Module({
+  imports: [ReadinessModule.forRoot()],
   controllers: [HealthController],
-  providers: [KafkaHealthIndicator, PostgresHealthIndicator],
 })
 export class HealthModule {}

@@ -1,21 +1,10 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { MetricsModule as RegistryModule } from '@beckon/observability';
 import { HttpMetricsMiddleware } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
 @Module({
-  providers: [
-    {
-      // One registry per application, not prom-client's global one: tests start several apps in one process.
-      provide: Registry,
-      useFactory: () => {
-        const registry = new Registry();
-        registry.setDefaultLabels({ service: 'api' });
-        collectDefaultMetrics({ register: registry });
-        return registry;
-      },
-    },
-  ],
+  imports: [RegistryModule.forRoot('api')],
   controllers: [MetricsController],
 })
 export class MetricsModule implements NestModule {

@@ -18,7 +18,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Trigger rules, frequency caps and quiet hours, the dispatch log, customers and HTTP event ingest. Every /v1 call needs the X-API-Key header: ' +
         'the marketer role may read and write, the ops role may only read. Errors are {statusCode, error, message}; ' +
-        'a 400 lists field messages and an `errors` array of {field, message}.',
+        'a 400 lists field messages and an `errors` array of {field, message}. Every response carries X-Correlation-Id: the ' +
+        "request's own when it sent a short token, else a new UUID; events posted to /v1/events carry it to the dispatches they start.",
     )
     .setVersion('1')
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_SECURITY)

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Producer } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { Message, Producer } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { CORRELATION_HEADER } from '@beckon/contracts';
 import { KAFKA_PRODUCER } from '@beckon/kafka';
+import { EngineMetrics } from '../observability/engine-metrics';
 import { OutboxRepository } from './outbox.repository';
 
 const BATCH = 500;
@@ -26,6 +28,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
     private readonly outbox: OutboxRepository,
     private readonly scheduler: SchedulerRegistry,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -62,27 +65,36 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async drain(): Promise<void> {
     let moved = BATCH;
     while (moved === BATCH && !this.stopped) {
-      moved = await this.dataSource.transaction(async (tx) => {
-        const messages = await this.outbox.take(tx, BATCH);
-        if (messages.length === 0) return 0;
-        const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-        for (const message of messages) {
-          const list = byTopic.get(message.topic) ?? [];
-          list.push({
-            key: message.key,
-            value: JSON.stringify(message.payload),
-          });
-          byTopic.set(message.topic, list);
-        }
-        await this.producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, list]) => ({
-            topic,
-            messages: list,
-          })),
-        });
-        return messages.length;
-      });
+      const published = await this.dataSource.transaction((tx) => this.relayBatch(tx));
+      moved = 0;
+      // Counted after the commit: a batch whose delete rolled back is sent (and counted) again.
+      for (const [topic, count] of published) {
+        this.metrics.countPublished(topic, count);
+        moved += count;
+      }
     }
+  }
+
+  /** Sends the oldest outbox rows; returns how many went to each topic. */
+  private async relayBatch(tx: EntityManager): Promise<Map<string, number>> {
+    const messages = await this.outbox.take(tx, BATCH);
+    if (messages.length === 0) return new Map();
+    const byTopic = new Map<string, Message[]>();
+    for (const message of messages) {
+      const list = byTopic.get(message.topic) ?? [];
+      // The payload carries it too; the header lets tools follow a message without parsing it.
+      const correlationId = (message.payload as { correlationId?: unknown }).correlationId;
+      list.push({
+        key: message.key,
+        value: JSON.stringify(message.payload),
+        headers: typeof correlationId === 'string' ? { [CORRELATION_HEADER]: correlationId } : undefined,
+      });
+      byTopic.set(message.topic, list);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+    });
+    return new Map([...byTopic].map(([topic, list]) => [topic, list.length]));
   }
 }

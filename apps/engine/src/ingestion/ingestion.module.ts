@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EngineObservabilityModule } from '../observability/observability.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { TriggersModule } from '../triggers/triggers.module';
 import { StorefrontEventsConsumer } from './storefront-events.consumer';
 
 @Module({
-  imports: [ProfilesModule, TriggersModule],
+  imports: [ProfilesModule, TriggersModule, EngineObservabilityModule],
   providers: [StorefrontEventsConsumer],
   exports: [StorefrontEventsConsumer],
 })

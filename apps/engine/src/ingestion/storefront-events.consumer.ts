@@ -3,11 +3,23 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
-import { consumerGroup, TopicNames } from '@beckon/contracts';
+import { consumerGroup, CORRELATION_HEADER, TopicNames } from '@beckon/contracts';
 import { parseStorefrontEvent } from '@beckon/events';
 import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
+import { eventLabel } from '../observability/event-label';
+import { EngineMetrics } from '../observability/engine-metrics';
 import { IncomingEvent, ProfileProjector } from '../profiles/profile-projector';
 import { TriggerFactsHandler } from '../triggers/trigger-facts.handler';
+
+/** A producer's correlation id is kept only if it is a short token; it ends up in log lines and the dispatch log. */
+const CORRELATION_ID = /^[\w.:@/+=-]{1,128}$/;
+
+function correlationIdOf(message: KafkaMessage, messageId: string): string {
+  const header = message.headers?.[CORRELATION_HEADER];
+  const value = Array.isArray(header) ? header[0] : header;
+  const text = value === undefined ? undefined : value.toString();
+  return text !== undefined && CORRELATION_ID.test(text) ? text : messageId;
+}
 
 interface Rejected {
   message: KafkaMessage;
@@ -33,12 +45,14 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly projector: ProfileProjector,
     private readonly triggers: TriggerFactsHandler,
+    private readonly metrics: EngineMetrics,
   ) {
     this.consumer = new BatchConsumer(kafka, {
       groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, 'engine'),
       topic: topics.events,
       handle: (messages, partition) => this.handleBatch(messages, partition),
       partitionsConsumedConcurrently: 4,
+      observer: metrics.consumerLag,
     });
   }
 
@@ -62,27 +76,39 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
     const incoming: IncomingEvent[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
+    const tally = this.metrics.eventTally();
     for (const message of messages) {
       const text = message.value?.toString('utf8') ?? null;
       const result = parseStorefrontEvent(text);
       if (!result.ok) {
         rejected.push({ message, reason: result.reason });
+        tally.add({ event: 'unknown', outcome: 'invalid' });
       } else if (!seen.has(result.event.messageId)) {
         seen.add(result.event.messageId);
         incoming.push({
           event: result.event,
           raw: message.value!.toString('utf8'),
+          correlationId: correlationIdOf(message, result.event.messageId),
         });
+      } else {
+        tally.add({ event: eventLabel(result.event), outcome: 'duplicate' });
       }
     }
 
+    let fresh: ReadonlySet<string> = new Set();
     if (incoming.length > 0) {
       await this.dataSource.transaction(async (tx) => {
         const facts = await this.projector.project(tx, incoming);
         await this.triggers.handle(tx, facts);
+        fresh = facts.fresh;
       });
     }
+    for (const { event } of incoming) {
+      tally.add({ event: eventLabel(event), outcome: fresh.has(event.messageId) ? 'accepted' : 'duplicate' });
+    }
     if (rejected.length > 0) await this.deadLetter(rejected, partition);
+    // Counted once the batch is through: a failed batch is consumed again and would count twice.
+    this.metrics.countEvents(tally);
     this.processed += messages.length;
   }
 

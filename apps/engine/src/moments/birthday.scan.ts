@@ -12,7 +12,7 @@ import {
   Rule,
 } from '@beckon/rules';
 import { CapSettingsRepository } from '../capping/cap-settings.repository';
-import { MomentScan, ScanCursor, ScanPage } from './moment-scan';
+import { MomentScan, ScanCursor, ScanPage, ScanTick } from './moment-scan';
 
 /**
  * Birthdays by month-day (index customers_birthday_md): each scan covers the send times between the
@@ -35,7 +35,8 @@ export class BirthdayScan implements MomentScan {
     return { at: new Date(now.getTime() - BIRTHDAY_STALE_MS), key: '' };
   }
 
-  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, horizon: Date): Promise<ScanPage> {
+  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+    const { horizon, correlationId } = tick;
     const from = cursor.at ?? horizon;
     if (from >= horizon) return { cursor, scheduled: 0, done: true };
     const params = rule.params as BirthdayParams;
@@ -48,8 +49,8 @@ export class BirthdayScan implements MomentScan {
       const occasion = birthdayOccasion(day.celebration.year);
       const rows: unknown[] = await tx.query(
         `WITH zones AS MATERIALIZED (SELECT lower(name) AS name FROM pg_timezone_names)
-         INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at)
-         SELECT ${dispatchKeySql('$1::uuid::text', 'id', '$2::text', "'0'")}, $1::uuid, id, $2::text, 0, 'scheduled', due_at
+         INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
+         SELECT ${dispatchKeySql('$1::uuid::text', 'id', '$2::text', "'0'")}, $1::uuid, id, $2::text, 0, 'scheduled', due_at, $9
          FROM (
            SELECT id, ($3::timestamp AT TIME ZONE zone) + $4::bigint * interval '1 millisecond' AS due_at
            FROM (
@@ -69,6 +70,7 @@ export class BirthdayScan implements MomentScan {
           day.monthDays,
           from.toISOString(),
           horizon.toISOString(),
+          correlationId,
         ],
       );
       scheduled += rows.length;

@@ -9,6 +9,13 @@ export interface ScanCursor {
   key: string;
 }
 
+/** One scan of a rule: how far ahead it looks, and what the rows it schedules name as their cause. */
+export interface ScanTick {
+  horizon: Date;
+  /** See scanCorrelationId. */
+  correlationId: string;
+}
+
 export interface ScanPage {
   cursor: ScanCursor;
   scheduled: number;
@@ -32,11 +39,16 @@ export interface MomentScan {
    * birthday long past, a supply that already ran out). null: no limit.
    */
   floor(rule: Rule, stream: string, now: Date): ScanCursor | null;
-  page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, horizon: Date): Promise<ScanPage>;
+  page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage>;
 }
 
 export function laterCursor(stored: ScanCursor, floor: ScanCursor | null): ScanCursor {
   if (floor === null || floor.at === null) return stored;
   if (stored.at !== null && stored.at >= floor.at) return stored;
   return floor;
+}
+
+/** What a scan's dispatches name as their cause: no event started them, the rule's scan at that tick did. */
+export function scanCorrelationId(ruleId: string, tick: Date): string {
+  return `scan:${ruleId}:${tick.toISOString()}`;
 }

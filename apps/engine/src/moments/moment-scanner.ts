@@ -7,7 +7,7 @@ import { Rule } from '@beckon/rules';
 import { RuleCache } from '../rules/rule-cache';
 import { BirthdayScan } from './birthday.scan';
 import { scanHorizon } from './horizon';
-import { laterCursor, MomentScan } from './moment-scan';
+import { laterCursor, MomentScan, scanCorrelationId } from './moment-scan';
 import { ReorderScan } from './reorder.scan';
 import { ScanCursorRepository } from './scan-cursor.repository';
 import { SleepScan } from './sleep.scan';
@@ -74,6 +74,7 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
     const scan = this.scans.get(rule.trigger)!;
     const horizon = scanHorizon(scan.trigger, now, this.config.SCAN_INTERVAL_MS);
     const reports: ScanReport[] = [];
+    const tick = { horizon, correlationId: scanCorrelationId(rule.id, now) };
     for (const stream of scan.streams(rule)) {
       const report = { ruleId: rule.id, stream, pages: 0, scheduled: 0 };
       let done = false;
@@ -81,7 +82,8 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
         done = await this.dataSource.transaction(async (tx) => {
           const stored = await this.cursors.claim(tx, rule.id, stream);
           if (stored === null) return true; // another engine is walking this stream right now
-          const page = await scan.page(tx, rule, stream, laterCursor(stored, scan.floor(rule, stream, now)), horizon);
+          const cursor = laterCursor(stored, scan.floor(rule, stream, now));
+          const page = await scan.page(tx, rule, stream, cursor, tick);
           await this.cursors.save(tx, rule.id, stream, page.cursor);
           report.pages += 1;
           report.scheduled += page.scheduled;

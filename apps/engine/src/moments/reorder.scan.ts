@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DAY_MS, dispatchKeySql, firstStepDelayMs, occasionPartSql, ReorderParams, Rule } from '@beckon/rules';
-import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage } from './moment-scan';
+import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage, ScanTick } from './moment-scan';
 
 /**
  * Reorder clocks in order of when they come due. Clocks whose product said how long it lasts are
@@ -23,7 +23,8 @@ export class ReorderScan implements MomentScan {
     return { at: new Date(ranOut), key: '0' };
   }
 
-  async page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, horizon: Date): Promise<ScanPage> {
+  async page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+    const { horizon, correlationId } = tick;
     const params = rule.params as ReorderParams;
     const column = stream === 'dated' ? 'runs_out_at' : 'ordered_at';
     const filter = stream === 'dated' ? 'runs_out_at IS NOT NULL' : 'runs_out_at IS NULL';
@@ -36,9 +37,9 @@ export class ReorderScan implements MomentScan {
          WHERE ${filter} AND (${column}, id) > (COALESCE($1::timestamptz, '-infinity'), $2::bigint) AND ${column} <= $3
          ORDER BY ${column}, id LIMIT $4
        ), scheduled AS (
-         INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at)
+         INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
          SELECT ${dispatchKeySql('$5::uuid::text', 'customer_id', 'occasion', "'0'")}, $5::uuid, customer_id, occasion, 0,
-                'scheduled', due_at
+                'scheduled', due_at, $7
          FROM (
            SELECT customer_id,
                   'reorder:' || ${occasionPartSql('product_id')} || ':' || ${occasionPartSql('order_id')} AS occasion,
@@ -58,6 +59,7 @@ export class ReorderScan implements MomentScan {
         SCAN_PAGE,
         rule.id,
         offset,
+        correlationId,
       ],
     );
     if (row === undefined) return { cursor, scheduled: 0, done: true };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { asleepIfLastOrderBefore, DAY_MS, dispatchKeySql, firstStepDelayMs, Rule, SleepParams } from '@beckon/rules';
-import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage } from './moment-scan';
+import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage, ScanTick } from './moment-scan';
 
 /** `sleep:<last order ISO>` in SQL, exactly as sleepOccasion() writes it. */
 const OCCASION = `'sleep:' || to_char(last_order_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -24,7 +24,8 @@ export class SleepScan implements MomentScan {
     return null;
   }
 
-  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, horizon: Date): Promise<ScanPage> {
+  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+    const { horizon, correlationId } = tick;
     const params = rule.params as SleepParams;
     const delay = firstStepDelayMs(rule);
     const [row]: Array<{ n: number; scheduled: number; at: Date; id: string }> = await tx.query(
@@ -35,8 +36,8 @@ export class SleepScan implements MomentScan {
            AND ($7::int IS NULL OR order_count <= $7::int)
          ORDER BY last_order_at, id LIMIT $4
        ), scheduled AS (
-         INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at)
-         SELECT ${dispatchKeySql('$5::uuid::text', 'id', 'occasion', "'0'")}, $5::uuid, id, occasion, 0, 'scheduled', due_at
+         INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
+         SELECT ${dispatchKeySql('$5::uuid::text', 'id', 'occasion', "'0'")}, $5::uuid, id, occasion, 0, 'scheduled', due_at, $8
          FROM (
            SELECT id, ${OCCASION} AS occasion, last_order_at + $6::bigint * interval '1 millisecond' AS due_at
            FROM page
@@ -55,6 +56,7 @@ export class SleepScan implements MomentScan {
         rule.id,
         params.inactiveDays * DAY_MS + delay,
         params.maxOrders ?? null,
+        correlationId,
       ],
     );
     if (row === undefined) return { cursor, scheduled: 0, done: true };

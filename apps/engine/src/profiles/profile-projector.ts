@@ -6,6 +6,7 @@ import { CatalogRepository } from '../catalog/catalog.repository';
 import { productKey } from '../catalog/catalog-records';
 import { StockRequestRepository } from '../catalog/stock-request.repository';
 import { applyCartChange, CartState, emptyCart } from './cart-state';
+import { BatchCorrelations } from './batch-correlations';
 import { CartRepository } from './cart.repository';
 import { CommerceRepository } from './commerce.repository';
 import { CustomerRepository } from './customer.repository';
@@ -17,6 +18,8 @@ import { TimelineRepository } from './timeline.repository';
 export interface IncomingEvent {
   event: StorefrontEvent;
   raw: string;
+  /** The producer's x-correlation-id header, else the messageId. */
+  correlationId: string;
 }
 
 /** Projects a batch of validated events into customer state: a fixed handful of statements per batch. */
@@ -54,6 +57,7 @@ export class ProfileProjector {
     );
     const events = incoming.map((i) => i.event).filter((event) => fresh.has(event.messageId));
     if (events.length === 0) return NO_FACTS;
+    const correlations = new BatchCorrelations(incoming, fresh, aliases);
 
     const plan = planProjection(events, aliases);
     await this.customers.upsert(tx, plan.customers);
@@ -68,7 +72,7 @@ export class ProfileProjector {
       for (const { change, at } of changes) cart = applyCartChange(cart, change, at);
       carts.push({
         ...cart,
-        correlationId: changes[changes.length - 1].messageId,
+        correlationId: correlations.ofMessage(changes[changes.length - 1].messageId),
       });
     }
     await this.carts.upsert(tx, carts);
@@ -99,6 +103,8 @@ export class ProfileProjector {
     );
 
     return {
+      fresh,
+      correlations: correlations.byCustomer,
       carts,
       orders: plan.orders.map((o) => ({
         orderId: o.orderId,

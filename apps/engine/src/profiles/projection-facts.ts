@@ -8,6 +8,10 @@ import { OrderHistoryChange } from './customer.repository';
  * these without knowing any rule; triggers consume them in the same transaction.
  */
 export interface ProjectionFacts {
+  /** messageIds of the batch's events that were new to the timeline (the others were duplicates). */
+  fresh: ReadonlySet<string>;
+  /** Per customer the batch wrote, the correlation id of their last new event: what dispatches it schedules name as cause. */
+  correlations: ReadonlyMap<string, string>;
   /** Final state of every cart the batch touched, with the event that last touched it. */
   carts: Array<CartState & { correlationId: string }>;
   orders: Array<{
@@ -35,6 +39,8 @@ export interface ProjectionFacts {
 }
 
 export const NO_FACTS: ProjectionFacts = {
+  fresh: new Set(),
+  correlations: new Map(),
   carts: [],
   orders: [],
   unsubscribed: [],

@@ -11,6 +11,12 @@ export interface WaitingRequest {
 export interface FanoutJob {
   productId: string;
   cursor: string;
+  restockedAt: Date;
+}
+
+/** What a fan-out's notifications name as their cause: the restock (one per product and time). */
+export function restockCorrelationId(job: FanoutJob): string {
+  return `restock:${job.productId}:${job.restockedAt.toISOString()}`;
 }
 
 /** Restock fan-outs: one job per product walking its waiting list in request order, a batch at a time. */
@@ -30,11 +36,13 @@ export class RestockFanoutRepository {
 
   /** The running job least recently advanced; SKIP LOCKED lets several engines fan out different products. */
   async claim(tx: EntityManager): Promise<FanoutJob | null> {
-    const [row]: Array<{ product_id: string; cursor: string }> = await tx.query(
-      `SELECT product_id, cursor FROM restock_fanouts WHERE status = 'running'
+    const [row]: Array<{ product_id: string; cursor: string; restocked_at: Date }> = await tx.query(
+      `SELECT product_id, cursor, restocked_at FROM restock_fanouts WHERE status = 'running'
        ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
-    return row === undefined ? null : { productId: row.product_id, cursor: String(row.cursor) };
+    return row === undefined
+      ? null
+      : { productId: row.product_id, cursor: String(row.cursor), restockedAt: row.restocked_at };
   }
 
   async stockOf(tx: EntityManager, productId: string): Promise<number> {
@@ -75,6 +83,7 @@ export class RestockFanoutRepository {
     requests: readonly WaitingRequest[],
     rules: ReadonlyArray<{ id: string; firstDelayMs: number }>,
     now: Date,
+    correlationOf: (request: WaitingRequest) => string | null,
   ): Promise<number> {
     const rows = rules.flatMap((rule) =>
       requests.map((request) => {
@@ -85,15 +94,17 @@ export class RestockFanoutRepository {
           customerId: request.customerId,
           occasion,
           dueAt: new Date(now.getTime() + rule.firstDelayMs).toISOString(),
+          correlationId: correlationOf(request),
         };
       }),
     );
     if (rows.length === 0) return 0;
     await tx.query(
-      `INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at)
-       SELECT k, r, c, o, 0, 'scheduled', d
-       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) AS t(k, r, c, o, d)
-       ON CONFLICT (dispatch_key) DO UPDATE SET due_at = EXCLUDED.due_at, reason = NULL, updated_at = now()
+      `INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
+       SELECT k, r, c, o, 0, 'scheduled', d, x
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[]) AS t(k, r, c, o, d, x)
+       ON CONFLICT (dispatch_key) DO UPDATE SET due_at = EXCLUDED.due_at, reason = NULL,
+         correlation_id = EXCLUDED.correlation_id, updated_at = now()
        WHERE dispatches.status = 'scheduled' AND dispatches.due_at IS NULL`,
       [
         rows.map((r) => r.key),
@@ -101,6 +112,7 @@ export class RestockFanoutRepository {
         rows.map((r) => r.customerId),
         rows.map((r) => r.occasion),
         rows.map((r) => r.dueAt),
+        rows.map((r) => r.correlationId),
       ],
     );
     return rows.length;

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { firstStepDelayMs } from '@beckon/rules';
 import { RuleCache } from '../rules/rule-cache';
-import { RestockFanoutRepository } from './restock-fanout.repository';
+import { restockCorrelationId, RestockFanoutRepository } from './restock-fanout.repository';
 import { PollingLoop } from '../scheduling/polling-loop';
 
 /** Requests notified per transaction: large waiting lists go out in steps, never holding a lock for long. */
@@ -66,7 +66,8 @@ export class RestockFanoutWorker implements OnApplicationBootstrap, OnApplicatio
       firstDelayMs: firstStepDelayMs(rule),
     }));
     const waiting = rules.length === 0 ? [] : await this.fanouts.waiting(tx, job, FANOUT_BATCH);
-    await this.fanouts.scheduleNotifications(tx, waiting, rules, new Date());
+    const correlationId = restockCorrelationId(job);
+    await this.fanouts.scheduleNotifications(tx, waiting, rules, new Date(), () => correlationId);
     await this.fanouts.advance(tx, job.productId, {
       cursor: waiting.at(-1)?.requestId,
       scheduled: waiting.length,

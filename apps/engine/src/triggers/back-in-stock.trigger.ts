@@ -43,6 +43,7 @@ export class BackInStockTrigger implements OccasionResolver {
       facts.stockRequests.filter((r) => r.inStock),
       rules.map((rule) => ({ id: rule.id, firstDelayMs: firstStepDelayMs(rule) })),
       now,
+      (request) => facts.correlations.get(request.customerId) ?? null,
     );
   }
 

@@ -72,7 +72,7 @@ export class BirthdayTrigger implements OccasionResolver {
           occasion: birthdayOccasion(next.year),
           step: 0,
           dueAt: next.dueAt,
-          correlationId: null,
+          correlationId: facts.correlations.get(profile.id) ?? null,
         });
       }
     }

@@ -61,7 +61,7 @@ export class ConsumableReorderTrigger implements OccasionResolver {
           occasion: reorderOccasion(clock.productId, clock.orderId),
           step: 0,
           dueAt,
-          correlationId: null,
+          correlationId: facts.correlations.get(clock.customerId) ?? null,
         });
       }
     }

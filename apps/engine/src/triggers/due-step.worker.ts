@@ -16,6 +16,7 @@ import { RuleCache } from '../rules/rule-cache';
 import { inFiringOrder } from './firing-order';
 import { OCCASION_RESOLVERS, OccasionOutcome, OccasionResolver } from './occasion-resolver';
 import { CappingService } from '../capping/capping.service';
+import { DecidedBatch, DecisionLog, NO_DECISIONS } from '../observability/decision-log';
 import { PollingLoop } from '../scheduling/polling-loop';
 
 const CLAIM = 200;
@@ -40,6 +41,7 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly relay: OutboxRelay,
     scheduler: SchedulerRegistry,
     private readonly capping: CappingService,
+    private readonly decisions: DecisionLog,
   ) {
     this.resolvers = new Map(resolvers.map((r) => [r.trigger, r]));
     this.loop = new PollingLoop('due-steps', scheduler, () => this.drain());
@@ -59,16 +61,17 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   private async drain(): Promise<void> {
     while (!this.loop.isStopped) {
-      const { claimed, settled } = await this.dataSource.transaction((tx) => this.fireBatch(tx));
+      const { claimed, settled, decided } = await this.dataSource.transaction((tx) => this.fireBatch(tx));
+      this.decisions.record(decided);
       if (settled > 0) this.relay.wake();
       if (claimed < CLAIM || settled === 0) return;
     }
   }
 
-  private async fireBatch(tx: EntityManager): Promise<{ claimed: number; settled: number }> {
+  private async fireBatch(tx: EntityManager): Promise<{ claimed: number; settled: number; decided: DecidedBatch }> {
     const now = new Date();
     const claimed = await this.dispatches.claimDue(tx, CLAIM, now);
-    if (claimed.length === 0) return { claimed: 0, settled: 0 };
+    if (claimed.length === 0) return { claimed: 0, settled: 0, decided: NO_DECISIONS };
     // A rule disabled a moment ago stops its steps now, not half a second later.
     await this.rules.refreshIfChanged();
     const rules = await this.rules.all();
@@ -212,7 +215,7 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     await this.dispatches.recordOutcomes(tx, outcomes);
     await this.outbox.add(tx, messages);
     await this.dispatches.schedule(tx, next, { reschedule: false });
-    return { claimed: claimed.length, settled: outcomes.length };
+    return { claimed: claimed.length, settled: outcomes.length, decided: { due, outcomes, rules } };
   }
 
   private unsubscribeLink(customerId: string, channel: Channel): string {

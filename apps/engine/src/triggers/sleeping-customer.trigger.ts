@@ -57,7 +57,7 @@ export class SleepingCustomerTrigger implements OccasionResolver {
           occasion: sleepOccasion(history.lastOrderAt),
           step: 0,
           dueAt,
-          correlationId: null,
+          correlationId: facts.correlations.get(history.customerId) ?? null,
         });
       }
     }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CappingModule } from '../capping/capping.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
+import { EngineObservabilityModule } from '../observability/observability.module';
 import { RestockModule } from '../restock/restock.module';
 import { RulesModule } from '../rules/rules.module';
 import { AbandonedCartTrigger } from './abandoned-cart.trigger';
@@ -22,7 +23,7 @@ const TRIGGERS = [
 ];
 
 @Module({
-  imports: [DispatchModule, RulesModule, CappingModule, CatalogModule, RestockModule],
+  imports: [DispatchModule, RulesModule, CappingModule, CatalogModule, RestockModule, EngineObservabilityModule],
   providers: [
     ...TRIGGERS,
     TriggerFactsHandler,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 import { KAFKA } from '@beckon/kafka';
-import { TimeoutError, withTimeout } from '../common/with-timeout';
+import { TimeoutError, withTimeout } from './with-timeout';
 
 /**
  * Probes the brokers with one long-lived admin client: connecting per probe would cost a TCP and

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { withTimeout } from '../common/with-timeout';
+import { withTimeout } from './with-timeout';
 
 const TIMEOUT_MS = 2000;
 
