@@ -6,6 +6,7 @@ import { PersistenceModule } from '@beckon/persistence';
 import { AuthModule } from './auth/auth.module';
 import { CapsModule } from './caps/caps.module';
 import { CustomersModule } from './customers/customers.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DispatchesModule } from './dispatches/dispatches.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { EventsModule } from './events/events.module';
@@ -32,6 +33,7 @@ export class ApiModule {
         CustomersModule,
         EventsModule,
         UnsubscribeModule,
+        DashboardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
