@@ -15,8 +15,9 @@ export function renderTiles(figures) {
   );
 }
 
-function holdoutText(holdout) {
+function holdoutText(holdout, holdoutPercent) {
   if (holdout === undefined || holdout === null) return '—';
+  if (!holdoutPercent && holdout.heldOut.customers === 0) return 'no holdout';
   const group = (label, g) => `${label} ${percent(g.conversionRate)} of ${count(g.customers)}`;
   const uplift = holdout.uplift === null ? 'no held-out customers yet' : `uplift ${points(holdout.uplift)}`;
   return `${uplift} · ${group('messaged', holdout.messaged)} vs ${group('held out', holdout.heldOut)}`;
@@ -42,7 +43,7 @@ export function renderFunnelTable(rules) {
         { class: 'rule-row', 'data-rule-id': rule.ruleId },
         el('th', { scope: 'row' }, rule.name, detail.length > 0 ? el('small', {}, ` ${detail.join(' · ')}`) : null),
         ...figureCells(rule),
-        el('td', { 'data-field': 'holdout' }, holdoutText(rule.holdout)),
+        el('td', { 'data-field': 'holdout' }, holdoutText(rule.holdout, rule.holdoutPercent)),
       ),
     );
     for (const step of rule.steps ?? []) {
