@@ -7,7 +7,9 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY scripts ./scripts
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+# tsc copies no assets: the dashboard's page and scripts go beside its compiled controller.
+RUN npx tsc -p tsconfig.build.json && cp -r apps/api/src/dashboard/public dist/apps/api/src/dashboard/ \
+  && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

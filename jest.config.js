@@ -12,7 +12,9 @@ const swc = [
   },
 ];
 const moduleNameMapper = { '^@beckon/([a-z-]+)$': '<rootDir>/libs/$1/src' };
-const common = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper };
+// The dashboard's browser modules (ES modules, no build step) are compiled for their unit tests too.
+const transform = { '^.+\\.ts$': swc, '/dashboard/public/.+\\.js$': swc };
+const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
 
 module.exports = {
   // Integration tests wait on real brokers and timers; unit tests finish long before this.

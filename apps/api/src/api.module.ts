@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { CapsModule } from './caps/caps.module';
 import { CorrelationModule } from './correlation/correlation.module';
 import { CustomersModule } from './customers/customers.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DispatchesModule } from './dispatches/dispatches.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { EventsModule } from './events/events.module';
@@ -34,6 +35,7 @@ export class ApiModule {
         CustomersModule,
         EventsModule,
         UnsubscribeModule,
+        DashboardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -1,0 +1,64 @@
+// The headline tiles and the per-rule table under the charts: the exact figures the bars stand for.
+
+import { amount, byId, count, el, percent, points } from './format.js';
+
+export function renderTiles(figures) {
+  const tile = (name, label, value) =>
+    el('div', { class: `tile tile-${name}`, 'data-tile': name }, el('span', {}, label), el('strong', {}, value));
+  byId('tiles').replaceChildren(
+    tile('dispatches', 'Dispatches', count(figures.dispatches)),
+    tile('sent', 'Sent', count(figures.sent)),
+    tile('suppressed', 'Suppressed', count(figures.suppressed)),
+    tile('failed', 'Failed', count(figures.failed)),
+    tile('conversions', 'Conversions', count(figures.conversions)),
+    tile('revenue', 'Revenue', amount(figures.revenue)),
+  );
+}
+
+function holdoutText(holdout, holdoutPercent) {
+  if (holdout === undefined || holdout === null) return '—';
+  if (!holdoutPercent && holdout.heldOut.customers === 0) return 'no holdout';
+  const group = (label, g) => `${label} ${percent(g.conversionRate)} of ${count(g.customers)}`;
+  const uplift = holdout.uplift === null ? 'no held-out customers yet' : `uplift ${points(holdout.uplift)}`;
+  return `${uplift} · ${group('messaged', holdout.messaged)} vs ${group('held out', holdout.heldOut)}`;
+}
+
+const figureCells = (row) => [
+  el('td', { class: 'num' }, count(row.triggered)),
+  el('td', { class: 'num' }, count(row.sent)),
+  el('td', { class: 'num' }, count(row.suppressed)),
+  el('td', { class: 'num' }, count(row.failed)),
+  el('td', { class: 'num', 'data-field': 'conversions' }, count(row.conversions)),
+  el('td', { class: 'num' }, percent(row.conversionRate)),
+  el('td', { class: 'num', 'data-field': 'revenue' }, amount(row.revenue)),
+];
+
+export function renderFunnelTable(rules) {
+  const rows = [];
+  for (const rule of rules) {
+    const detail = [rule.trigger, rule.holdoutPercent ? `${rule.holdoutPercent} % holdout` : null].filter(Boolean);
+    rows.push(
+      el(
+        'tr',
+        { class: 'rule-row', 'data-rule-id': rule.ruleId },
+        el('th', { scope: 'row' }, rule.name, detail.length > 0 ? el('small', {}, ` ${detail.join(' · ')}`) : null),
+        ...figureCells(rule),
+        el('td', { 'data-field': 'holdout' }, holdoutText(rule.holdout, rule.holdoutPercent)),
+      ),
+    );
+    for (const step of rule.steps ?? []) {
+      rows.push(
+        el(
+          'tr',
+          { class: 'step-row' },
+          el('th', { scope: 'row' }, `step ${step.step}`),
+          ...figureCells(step),
+          el('td'),
+        ),
+      );
+    }
+  }
+  if (rows.length === 0)
+    rows.push(el('tr', {}, el('td', { colspan: 9, class: 'empty' }, 'No rule had dispatches in this range.')));
+  byId('funnel-table').tBodies[0].replaceChildren(...rows);
+}
