@@ -12,6 +12,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** A receiver in its own process (bench/receiver-process.ts), asked for its counts over IPC. */
 export interface Receiver {
+  pid: number;
   port: number;
   subscriptions: unknown[];
   stats(): Promise<ReceiverStats>;
@@ -35,6 +36,7 @@ export async function spawnReceiver(mode: 'smtp' | 'push', env: Record<string, s
     child.once('exit', (code) => reject(new Error(`${mode} receiver exited with ${code} before it was ready`)));
   });
   return {
+    pid: child.pid!,
     port: ready.port,
     subscriptions: ready.subscriptions ?? [],
     stats: () =>
@@ -128,6 +130,26 @@ export async function waitUntilStarted(
     if (rows[0].attempts > 0) return { at: performance.now(), finished: rows[0].finished };
     if (performance.now() > deadline) throw new Error(`${channel} service claimed nothing within ${timeoutMs} ms`);
     await sleep(10);
+  }
+}
+
+/**
+ * Polls the receiver (over IPC, costing the database nothing) until it has `n` more messages than in
+ * `before`; rejects when nothing arrives for `stallMs`.
+ */
+export async function waitUntilReceived(receiver: Receiver, before: ReceiverStats, n: number, stallMs: number) {
+  let seen = -1;
+  let movedAt = performance.now();
+  for (;;) {
+    const { count } = await receiver.stats();
+    if (count - before.count >= n) return;
+    if (count !== seen) {
+      seen = count;
+      movedAt = performance.now();
+    } else if (performance.now() - movedAt > stallMs) {
+      throw new Error(`receiver stalled at ${count - before.count}/${n}`);
+    }
+    await sleep(20);
   }
 }
 

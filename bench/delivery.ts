@@ -16,11 +16,11 @@ import { EmailDispatchMessage, PushSubscriptionKeys, topicNames, WebPushDispatch
 import { createEmailApp } from '../apps/email/src/email.app';
 import { composeMail } from '../apps/email/src/mail-message';
 import { buildPushPayload } from '../apps/webpush/src/push-payload';
-import { createPushAgent } from '../apps/webpush/src/push-sender';
 import { createWebPushApp } from '../apps/webpush/src/webpush.app';
 import { generateLocalhostCertificate } from '../test/support/push-endpoint';
 import { CpuProfile } from './cpu-profile';
 import * as support from './delivery-support';
+import { machineCpuBetween, snapshotMachineCpu } from './machine-cpu';
 
 /**
  * Delivery throughput (npm run bench, after the engine; alone: ts-node -r tsconfig-paths/register
@@ -34,6 +34,10 @@ import * as support from './delivery-support';
  *   BENCH_DELIVERY_CHANNELS  which services                              (default email,webpush)
  *   BENCH_SMTP_POOL_SIZE     SMTP_POOL_SIZE of the email service        (default: the service's default)
  *   BENCH_PUSH_ENCRYPTION_THREADS  PUSH_ENCRYPTION_THREADS of the web-push service (default: the service's)
+ *   BENCH_PUSH_CONCURRENCY   PUSH_CONCURRENCY of the web-push service     (default: the service's)
+ *   BENCH_PUSH_HTTP2         PUSH_HTTP2 of the web-push service           (default: the service's)
+ *   BENCH_PUSH_DECRYPT_ONE_IN  the push receiver decrypts one push in N (default 10; 1: every push, as a
+ *                            browser would; a push service decrypts none)
  *   BENCH_RECEIVER_PROF=1    --cpu-prof for the receiver processes (files in /tmp/recvprof)
  *   BENCH_CPU_PROFILE=1      V8 CPU profile of each service phase (summary printed, raw file in /tmp)
  *   BENCH_DELIVERY_DATABASE  database created and dropped for it         (default beckon_bench_delivery)
@@ -42,6 +46,7 @@ import * as support from './delivery-support';
 const N = Number(process.env.BENCH_DELIVERY_MESSAGES ?? 20_000);
 const EMAIL_BASELINE = Number(process.env.BENCH_EMAIL_BASELINE ?? 2_000);
 const PUSH_BASELINE = Number(process.env.BENCH_PUSH_BASELINE ?? 5_000);
+const PUSH_DECRYPT_ONE_IN = Math.max(1, Number(process.env.BENCH_PUSH_DECRYPT_ONE_IN ?? 10));
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
 const CHANNELS = (process.env.BENCH_DELIVERY_CHANNELS ?? 'email,webpush').split(',');
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -70,8 +75,17 @@ export interface ChannelResult {
   baselineLabel: string;
   /** CPU microseconds per message: the service process, its main thread (Linux only), the receiver process. */
   cpu: { service: number; mainThread?: number; receiver: number };
+  /** CPU seconds per process on the machine while the service ran (Linux only), and how busy it was. */
+  machine: { busyPercent: number; seconds: [string, number][] };
   /** Problems that make the rate untrustworthy: duplicates, losses, failures. */
   problems: string[];
+}
+
+/** Service variables taken from BENCH_* variables when those are set. */
+function passThrough(names: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(names).flatMap(([name, bench]) => (process.env[bench] ? [[name, process.env[bench]!]] : [])),
+  );
 }
 
 function serviceConfig(overrides: Record<string, string>): BeckonConfig {
@@ -122,7 +136,13 @@ async function measureService(
   receiver: support.Receiver,
   message: (id: string, customerId: string, index: number) => object,
   start: () => Promise<INestApplication>,
-): Promise<{ app: INestApplication; rate: number; cpu: ChannelResult['cpu']; problems: string[] }> {
+): Promise<{
+  app: INestApplication;
+  rate: number;
+  cpu: ChannelResult['cpu'];
+  machine: ChannelResult['machine'];
+  problems: string[];
+}> {
   const rows = await support.insertQueuedDispatches(db, channel, N);
   const messages = rows.map((r, i) => ({ key: r.customerId, value: JSON.stringify(message(r.id, r.customerId, i)) }));
   await support.produceAll(kafka, topic, messages);
@@ -134,8 +154,16 @@ async function measureService(
   const elu = performance.eventLoopUtilization();
   const cpuAtStart = process.cpuUsage();
   const mainThread = support.threadCpuSeconds();
+  const machineBefore = snapshotMachineCpu();
+  await support.waitUntilReceived(receiver, before, N - startedAt.finished, STALL_MS);
   await support.waitUntilFinished(db, channel, N, STALL_MS);
   const seconds = (performance.now() - startedAt.at) / 1000;
+  const machine = machineCpuBetween(machineBefore, snapshotMachineCpu(), (pid, comm) => {
+    if (pid === process.pid) return `${channel} service (this process)`;
+    if (pid === receiver.pid) return 'receiver';
+    if (comm === 'java') return 'kafka broker (java)';
+    return comm.replace(/\/\d+$/, '');
+  });
   const mainThreadUsed = mainThread === undefined ? undefined : support.threadCpuSeconds()! - mainThread;
   await profile?.stop(`/tmp/beckon-bench-${RUN}-${channel}.cpuprofile`);
   const after = await receiver.stats();
@@ -159,9 +187,14 @@ async function measureService(
   const problems: string[] = [];
   if (counts.sent !== N) problems.push(`${fmt(N - (counts.sent ?? 0))} ${channel} dispatches not sent`);
   const received = after.count - before.count;
+  const inspected = after.inspected - before.inspected;
   const distinct = after.unique - before.unique;
-  if (received !== N || distinct !== N) problems.push(`${channel} receiver got ${received} (${distinct} distinct)`);
-  return { app, rate: measured / seconds, cpu, problems };
+  if (received !== N) problems.push(`${channel} receiver got ${received} of ${N}`);
+  if (distinct !== inspected || inspected === 0) {
+    problems.push(`${channel} receiver read ${inspected} message(s) with ${distinct} distinct dispatch ids`);
+  }
+  if (inspected !== received) log(`  receiver read ${fmt(inspected)} of ${fmt(received)} (all distinct dispatch ids)`);
+  return { app, rate: measured / seconds, cpu, machine, problems };
 }
 
 async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
@@ -170,13 +203,13 @@ async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
   try {
     const config = serviceConfig({
       SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      ...(process.env.BENCH_SMTP_POOL_SIZE ? { SMTP_POOL_SIZE: process.env.BENCH_SMTP_POOL_SIZE } : {}),
+      ...passThrough({ SMTP_POOL_SIZE: 'BENCH_SMTP_POOL_SIZE' }),
       MAIL_FROM,
     });
     const topic = topicNames(config.KAFKA_EVENTS_TOPIC, PREFIX).emailDispatch;
     await support.createTopics(kafka, [topic]);
     const measured = await measureService(db, kafka, 'email', topic, sink, emailFor, () => createEmailApp(config));
-    const { rate, cpu, problems } = measured;
+    const { rate, cpu, machine, problems } = measured;
     app = measured.app;
     await app.close();
     app = undefined;
@@ -191,7 +224,8 @@ async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
     const baseline = EMAIL_BASELINE / ((performance.now() - started) / 1000);
     transport.close();
     log(`default nodemailer pool: ${fmt(EMAIL_BASELINE)} at ${fmt(baseline)}/s`);
-    return { channel: 'email', service: rate, baseline, baselineLabel: 'default nodemailer pool (5)', cpu, problems };
+    const baselineLabel = 'default nodemailer pool (5)';
+    return { channel: 'email', service: rate, baseline, baselineLabel, cpu, machine, problems };
   } finally {
     await app?.close();
     await sink.stop();
@@ -200,10 +234,13 @@ async function benchEmail(db: Client, kafka: Kafka): Promise<ChannelResult> {
 
 async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
   const tls = generateLocalhostCertificate();
-  const endpoint = await support.spawnReceiver('push', { BENCH_TLS_KEY: tls.key, BENCH_TLS_CERT: tls.cert });
+  const endpoint = await support.spawnReceiver('push', {
+    BENCH_TLS_KEY: tls.key,
+    BENCH_TLS_CERT: tls.cert,
+    BENCH_PUSH_DECRYPT_ONE_IN: String(PUSH_DECRYPT_ONE_IN),
+  });
   const subscriptions = endpoint.subscriptions as PushSubscriptionKeys[];
   const vapid = webpush.generateVAPIDKeys();
-  const agent = createPushAgent({ ca: tls.cert });
   let app: INestApplication | undefined;
   const notification = { title: 'Still thinking?', body: '2 items in your cart', url: 'https://shop.example.com/cart' };
   try {
@@ -211,9 +248,11 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT,
-      ...(process.env.BENCH_PUSH_ENCRYPTION_THREADS
-        ? { PUSH_ENCRYPTION_THREADS: process.env.BENCH_PUSH_ENCRYPTION_THREADS }
-        : {}),
+      ...passThrough({
+        PUSH_ENCRYPTION_THREADS: 'BENCH_PUSH_ENCRYPTION_THREADS',
+        PUSH_CONCURRENCY: 'BENCH_PUSH_CONCURRENCY',
+        PUSH_HTTP2: 'BENCH_PUSH_HTTP2',
+      }),
     });
     const topic = topicNames(config.KAFKA_EVENTS_TOPIC, PREFIX).webPushDispatch;
     await support.createTopics(kafka, [topic]);
@@ -227,9 +266,9 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
       topic: 'cart',
     });
     const measured = await measureService(db, kafka, 'webpush', topic, endpoint, pushFor, () =>
-      createWebPushApp(config, { agent }),
+      createWebPushApp(config, { ca: tls.cert }),
     );
-    const { rate, cpu, problems } = measured;
+    const { rate, cpu, machine, problems } = measured;
     app = measured.app;
     await app.close();
     app = undefined;
@@ -253,11 +292,11 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
       baseline,
       baselineLabel: 'sendNotification, 32 in flight',
       cpu,
+      machine,
       problems,
     };
   } finally {
     await app?.close();
-    agent.destroy();
     await endpoint.stop();
   }
 }
@@ -292,6 +331,16 @@ export function cpuTable(results: ChannelResult[], table: (rows: string[][]) => 
   const rows = [['CPU per message', 'service', 'its main thread', 'receiver']];
   for (const r of results) rows.push([r.channel, us(r.cpu.service), us(r.cpu.mainThread), us(r.cpu.receiver)]);
   return table(rows);
+}
+
+/** One line per channel: where the machine's cores went while the service ran (µs per message). */
+export function machineLine(r: ChannelResult): string {
+  if (r.machine.seconds.length === 0) return '';
+  const perMessage = (seconds: number) => (1e6 * seconds) / N;
+  const shares = r.machine.seconds
+    .filter(([, seconds]) => perMessage(seconds) >= 5)
+    .map(([name, seconds]) => `${name} ${fmt(perMessage(seconds))} µs`);
+  return `${r.channel}: machine ${fmt(r.machine.busyPercent)} % busy; CPU per message: ${shares.join(', ')}`;
 }
 
 /** Runs both channels on a fresh database and topics; resolves with their results, cleaned up. */
@@ -330,6 +379,7 @@ export function reportDelivery(results: ChannelResult[], table: (rows: string[][
   console.log(`\nDelivery, ${fmt(N)} dispatches per channel, one service instance, receiver in a second process`);
   console.log(deliveryTable(results, table));
   console.log(cpuTable(results, table));
+  for (const r of results) console.log(machineLine(r));
   const problems = results.flatMap((r) => r.problems);
   for (const problem of problems) console.error(`  ${problem}: the rate above is not to be trusted`);
   return problems.length === 0;

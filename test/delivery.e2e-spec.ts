@@ -12,7 +12,12 @@ import { createWebPushApp } from '../apps/webpush/src/webpush.app';
 import { BeckonConfig } from '../libs/config/src';
 import { EmailDispatchMessage, topicNames, TopicNames, WebPushDispatchMessage } from '../libs/contracts/src';
 import { waitUntilDeliveryReady } from '../libs/delivery/src';
-import { PushEndpoint, PushSubscriptionJSON, startPushEndpoint } from './support/push-endpoint';
+import {
+  generateLocalhostCertificate,
+  PushEndpoint,
+  PushSubscriptionJSON,
+  startPushEndpoint,
+} from './support/push-endpoint';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
 
@@ -57,6 +62,8 @@ describe('delivery services: email and web push, exactly once as the shopper see
   let db: Client;
   let sink: SmtpSink;
   let endpoint: PushEndpoint;
+  /** A push service that speaks only HTTP/1.1 (same certificate, so the service trusts both). */
+  let http1Endpoint: PushEndpoint;
   let vapid: webpush.VapidKeys;
   let emailApp: INestApplication;
   let pushApp: INestApplication;
@@ -70,7 +77,9 @@ describe('delivery services: email and web push, exactly once as the shopper see
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
     sink = await startSmtpSink();
-    endpoint = await startPushEndpoint();
+    const tls = generateLocalhostCertificate();
+    endpoint = await startPushEndpoint({ tls });
+    http1Endpoint = await startPushEndpoint({ tls, http2: false });
     vapid = webpush.generateVAPIDKeys();
     config = testConfig(databaseUrl, {
       SMTP_URL: sink.url,
@@ -81,7 +90,7 @@ describe('delivery services: email and web push, exactly once as the shopper see
     });
     topics = topicNames(config.KAFKA_EVENTS_TOPIC, config.KAFKA_INTERNAL_PREFIX);
     emailApp = await createEmailApp(config, { retry: FAST_RETRY });
-    pushApp = await createWebPushApp(config, { agent: endpoint.agent(), retry: FAST_RETRY });
+    pushApp = await createWebPushApp(config, { ca: endpoint.ca, retry: FAST_RETRY });
     await Promise.all([waitUntilDeliveryReady(emailApp), waitUntilDeliveryReady(pushApp)]);
 
     kafka = new Kafka({ clientId: 'delivery-test', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
@@ -110,6 +119,7 @@ describe('delivery services: email and web push, exactly once as the shopper see
     await pushApp?.close();
     await sink?.close();
     await endpoint?.close();
+    await http1Endpoint?.close();
     await db?.end();
     if (databaseUrl) await dropTestDatabase(databaseUrl);
   });
@@ -209,8 +219,8 @@ describe('delivery services: email and web push, exactly once as the shopper see
     });
   }
 
-  async function subscribe(customerId: string, name?: string): Promise<PushSubscriptionJSON> {
-    const subscription = endpoint.subscribe(name);
+  async function subscribe(customerId: string, name?: string, at = endpoint): Promise<PushSubscriptionJSON> {
+    const subscription = at.subscribe(name);
     await db.query(`INSERT INTO push_subscriptions (endpoint, customer_id, p256dh, auth) VALUES ($1, $2, $3, $4)`, [
       subscription.endpoint,
       customerId,
@@ -367,6 +377,7 @@ describe('delivery services: email and web push, exactly once as the shopper see
       });
       expect(push.headers).toEqual({ ttl: 3600, urgency: 'high', topic: 'cart-1' });
       expect(push.vapid).toMatchObject({ aud: endpoint.origin, sub: VAPID_SUBJECT, publicKey: vapid.publicKey });
+      expect(push.httpVersion).toBe('2.0'); // the push service offers HTTP/2
 
       expect(await settled(id, 'sent')).toMatchObject({
         reason: null,
@@ -375,6 +386,22 @@ describe('delivery services: email and web push, exactly once as the shopper see
         attempts: 1,
       });
       expect(endpoint.requestCount(subscription.endpoint)).toBe(1);
+    });
+
+    it('speaks HTTP/1.1 to a push service without HTTP/2, next to an HTTP/2 one in the same dispatch', async () => {
+      const old = await subscribe('hugo', undefined, http1Endpoint);
+      const modern = await subscribe('hugo');
+      const id = await insertDispatch('webpush', 'hugo');
+      await produce(topics.webPushDispatch, 'hugo', pushMessage(id, 'hugo', [old, modern]));
+
+      const [viaHttp1, viaHttp2] = await Promise.all([
+        http1Endpoint.waitFor((p) => p.endpoint === old.endpoint),
+        endpoint.waitFor((p) => p.endpoint === modern.endpoint),
+      ]);
+      expect(viaHttp1).toMatchObject({ httpVersion: '1.1', json: expect.objectContaining({ dispatchId: id }) });
+      expect(viaHttp1.vapid.aud).toBe(http1Endpoint.origin); // a token per push-service origin
+      expect(viaHttp2).toMatchObject({ httpVersion: '2.0', json: expect.objectContaining({ dispatchId: id }) });
+      expect(await settled(id, 'sent')).toMatchObject({ provider_response: '201,201', attempts: 2 });
     });
 
     it('drops a subscription answering 410 without retrying and fails the dispatch', async () => {

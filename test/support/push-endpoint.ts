@@ -10,6 +10,7 @@ import {
 } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import http2, { Http2ServerRequest, Http2ServerResponse, Http2Session } from 'node:http2';
 import https from 'node:https';
 import { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,9 +35,13 @@ export interface VapidClaims {
 export interface ReceivedPush {
   subscriptionId: string;
   endpoint: string;
+  /** The decrypted payload; '' when the push had no body or was not decrypted (see `decryptOneIn`). */
   payload: string;
   /** Parsed payload when it is JSON, otherwise undefined. */
   json: unknown;
+  decrypted: boolean;
+  /** The HTTP version the sender spoke: '2.0' or '1.1'. */
+  httpVersion: string;
   headers: { ttl: number; urgency: string | undefined; topic: string | undefined };
   vapid: VapidClaims;
   receivedAt: Date;
@@ -68,6 +73,15 @@ export interface PushEndpointOptions {
   tls?: TlsMaterial;
   /** Larger encrypted bodies are answered 413, as real push services do; default 4096. */
   maxBodyBytes?: number;
+  /** Offer HTTP/2 (ALPN, with HTTP/1.1 for clients without it), as the big push services do; default true. */
+  http2?: boolean;
+  /**
+   * Decrypt every push (1, the default: what a browser does) or only one in N. A push service never
+   * decrypts (it cannot: the key is the browser's), so the delivery bench decrypts a sample to prove
+   * the encryption and leaves the rest of the CPU to the sender; every push is still VAPID-checked and
+   * its aes128gcm header validated.
+   */
+  decryptOneIn?: number;
 }
 
 export interface PushEndpoint {
@@ -85,6 +99,10 @@ export interface PushEndpoint {
   waitFor(predicate: (push: ReceivedPush) => boolean, timeoutMs?: number): Promise<ReceivedPush>;
   /** An https.Agent trusting this endpoint's certificate; destroyed on close(). */
   agent(): https.Agent;
+  /** TCP connections accepted so far. */
+  connectionCount(): number;
+  /** Closes every open connection, as a push service restarting or balancing load does. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -175,7 +193,11 @@ export async function startPushEndpoint(opts: PushEndpointOptions = {}): Promise
     }
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  type Request = IncomingMessage | Http2ServerRequest;
+  type Response = ServerResponse | Http2ServerResponse;
+  let arrivals = 0;
+  const decryptOneIn = Math.max(1, Math.floor(opts.decryptOneIn ?? 1));
+  const handle = async (req: Request, res: Response): Promise<void> => {
     const path = req.url ?? '';
     const body = await readBody(req);
     const match = PUSH_PATH.exec(path);
@@ -185,7 +207,8 @@ export async function startPushEndpoint(opts: PushEndpointOptions = {}): Promise
       if (!subscription) throw new Rejection(404, `no subscription at ${path}`);
       subscription.requests += 1;
       if (answerScripted(subscription, res)) return;
-      const push = acceptPush(req, body, subscription, origin, maxBodyBytes);
+      const decrypt = arrivals++ % decryptOneIn === 0;
+      const push = acceptPush(req, body, subscription, origin, maxBodyBytes, decrypt);
       res.writeHead(201, { Location: `/message/${randomUUID()}` }).end();
       deliver(push);
     } catch (err) {
@@ -196,12 +219,23 @@ export async function startPushEndpoint(opts: PushEndpointOptions = {}): Promise
     }
   };
 
-  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+  const onRequest = (req: Request, res: Response): void => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(err));
     });
+  };
+  const server =
+    opts.http2 === false
+      ? https.createServer({ key: tls.key, cert: tls.cert }, onRequest)
+      : http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, onRequest);
+  const sessions = new Set<Http2Session>();
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
   });
+  let connections = 0;
   server.on('connection', (socket: Socket) => {
+    connections++;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -284,9 +318,16 @@ export async function startPushEndpoint(opts: PushEndpointOptions = {}): Promise
       agents.push(agent);
       return agent;
     },
+    connectionCount() {
+      return connections;
+    },
+    dropConnections() {
+      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
+    },
     async close() {
       for (const agent of agents) agent.destroy();
-      server.closeAllConnections();
+      for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(tmp, { recursive: true, force: true });
@@ -294,7 +335,7 @@ export async function startPushEndpoint(opts: PushEndpointOptions = {}): Promise
   };
 }
 
-function answerScripted(subscription: Subscription, res: ServerResponse): boolean {
+function answerScripted(subscription: Subscription, res: ServerResponse | Http2ServerResponse): boolean {
   const script = subscription.script;
   if (!script || script.remaining <= 0) return false;
   script.remaining -= 1;
@@ -304,31 +345,42 @@ function answerScripted(subscription: Subscription, res: ServerResponse): boolea
 }
 
 function acceptPush(
-  req: IncomingMessage,
+  req: IncomingMessage | Http2ServerRequest,
   body: Buffer,
   subscription: Subscription,
   origin: string,
   maxBodyBytes: number,
+  decrypt: boolean,
 ): ReceivedPush {
   const vapid = verifyVapid(header(req, 'authorization'), origin);
   const ttl = parseTtl(header(req, 'ttl'));
   if (body.length > maxBodyBytes) throw new Rejection(413, `body of ${body.length} bytes exceeds ${maxBodyBytes}`);
-  const payload = body.length === 0 ? '' : decryptBody(req, body, subscription);
+  if (body.length > 0) checkEncryptedBody(req, body);
+  const decrypted = decrypt && body.length > 0;
+  const payload = decrypted ? decryptBody(body, subscription) : '';
   return {
     subscriptionId: subscription.id,
     endpoint: subscription.endpoint,
     payload,
     json: parseJson(payload),
+    decrypted,
+    httpVersion: req.httpVersion,
     headers: { ttl, urgency: header(req, 'urgency'), topic: header(req, 'topic') },
     vapid,
     receivedAt: new Date(),
   };
 }
 
-function decryptBody(req: IncomingMessage, body: Buffer, subscription: Subscription): string {
+/** RFC 8188 header as RFC 8291 §4 requires it: salt(16) | rs(4) | idlen = 65 | an uncompressed P-256 key | ≥ one tag. */
+function checkEncryptedBody(req: IncomingMessage | Http2ServerRequest, body: Buffer): void {
   const encoding = header(req, 'content-encoding');
   if (encoding !== 'aes128gcm')
     throw new Rejection(400, `Content-Encoding must be aes128gcm, got ${JSON.stringify(encoding)}`);
+  if (body.length < 86 + 17 || body[20] !== 65 || body[21] !== 0x04 || body.readUInt32BE(16) < 18)
+    throw new Rejection(400, 'body is not an aes128gcm record with a P-256 keyid');
+}
+
+function decryptBody(body: Buffer, subscription: Subscription): string {
   try {
     return decrypt(body, {
       version: 'aes128gcm',
@@ -437,12 +489,12 @@ function parseJson(payload: string): unknown {
   }
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
+function header(req: IncomingMessage | Http2ServerRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+async function readBody(req: IncomingMessage | Http2ServerRequest): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

@@ -61,7 +61,7 @@ export async function startStack(
   const engine = await createEngineApp(config, { logDestination });
   await engine.listen(0, '127.0.0.1');
   const email = await createEmailApp(config, { logDestination });
-  const webPush = await createWebPushApp(config, { agent: push.agent(), logDestination });
+  const webPush = await createWebPushApp(config, { ca: push.ca, logDestination });
   const urlOf = async (app: INestApplication) => (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const urls = {
     api: await urlOf(api),

@@ -1,10 +1,10 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import { OutgoingHttpHeaders } from 'node:http';
 import webpush from 'web-push';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { PushSubscriptionKeys, WebPushDispatchMessage } from '@beckon/contracts';
 import { EncryptionPool } from './encryption-pool';
+import { MAX_ANSWER_TEXT, PushAnswer, PushConnections } from './push-connections';
 import { PushAttempt } from './push-response';
 
 export interface VapidIdentity {
@@ -14,11 +14,10 @@ export interface VapidIdentity {
 }
 
 export interface PushSenderOptions {
-  /**
-   * The HTTPS agent for push services; default a keep-alive agent on Node's trust store, which
-   * includes NODE_EXTRA_CA_CERTS. An injected agent is the caller's to destroy.
-   */
-  agent?: https.Agent;
+  /** An extra trusted certificate in PEM (a private or test push service); Node's trust store otherwise. */
+  ca?: string;
+  /** HTTP/2 to push services that offer it; default PUSH_HTTP2. */
+  http2?: boolean;
   /** Socket timeout of one push request; default 10 s. */
   timeoutMs?: number;
   /** Worker threads that encrypt payloads; default PUSH_ENCRYPTION_THREADS. 0: on the main thread. */
@@ -34,29 +33,21 @@ export interface PushRequest {
 
 const PUSH_SENDER_OPTIONS = Symbol('PUSH_SENDER_OPTIONS');
 
-/**
- * The service's own HTTPS agent: connections kept alive (a TLS handshake per push would cost more
- * than the encryption), up to 64 per push-service origin. `tls` adds e.g. a private `ca`.
- */
-export function createPushAgent(tls: Pick<https.AgentOptions, 'ca'> = {}): https.Agent {
-  return new https.Agent({ ...tls, keepAlive: true, maxSockets: 64 });
-}
 /** RFC 8292 allows up to 24 h; sign for 12 h and renew hourly so a token never nears expiry in flight. */
 const VAPID_LIFETIME_S = 12 * 60 * 60;
 const VAPID_RENEW_MS = 60 * 60 * 1_000;
 
 /**
  * Sends pushes (RFC 8030) with VAPID (RFC 8292) and encrypted payloads (RFC 8291). The VAPID JWT is
- * signed once per push-service origin and reused until renewal; connections are kept alive; payloads
- * are encrypted on worker threads (encryption-pool.ts), since the per-message ECDH costs more CPU than
- * the request. web-push only signs the JWT: its sendNotification encrypts on the calling thread.
+ * signed once per push-service origin and reused until renewal; requests go over one HTTP/2 session
+ * per push service, or keep-alive HTTP/1.1 connections where HTTP/2 is not offered (push-connections.ts);
+ * payloads are encrypted on worker threads (encryption-pool.ts), since the per-message ECDH costs more
+ * CPU than the request. web-push only signs the JWT: its sendNotification encrypts on the calling thread.
  */
 @Injectable()
 export class PushSender implements OnApplicationShutdown {
   private readonly vapid: VapidIdentity;
-  private readonly agent: https.Agent;
-  private readonly ownsAgent: boolean;
-  private readonly timeoutMs: number;
+  private readonly connections: PushConnections;
   private readonly encryption: EncryptionPool;
   private readonly authorizations = new Map<string, { header: string; renewAt: number }>();
 
@@ -67,9 +58,11 @@ export class PushSender implements OnApplicationShutdown {
     }
     this.vapid = { subject, publicKey, privateKey };
     this.authorization('https://push.invalid/'); // fail at start-up, not per message, on a bad key or subject
-    this.ownsAgent = options.agent === undefined;
-    this.agent = options.agent ?? createPushAgent();
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.connections = new PushConnections({
+      ca: options.ca,
+      http2: options.http2 ?? config.PUSH_HTTP2,
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
     this.encryption = new EncryptionPool(options.encryptionThreads ?? config.PUSH_ENCRYPTION_THREADS);
   }
 
@@ -109,36 +102,22 @@ export class PushSender implements OnApplicationShutdown {
       Authorization: this.authorization(endpoint),
     };
     if (request.topic) headers.Topic = request.topic;
-    return new Promise<PushAttempt>((resolve) => {
-      const req = https.request(endpoint, { method: 'POST', headers, agent: this.agent, timeout: this.timeoutMs });
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (text.length < MAX_ERROR_TEXT) text += chunk;
-        });
-        res.on('end', () => resolve(answer(res, text)));
-        res.on('error', (err) => resolve(failure(err)));
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('Socket timeout'), { code: 'ETIMEDOUT' })));
-      req.on('error', (err) => resolve(failure(err)));
-      req.end(body);
-    });
+    try {
+      return answer(await this.connections.post(endpoint, headers, body));
+    } catch (err) {
+      return failure(err);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.ownsAgent) this.agent.destroy();
+    this.connections.close();
     await this.encryption.close();
   }
 }
 
-const MAX_ERROR_TEXT = 500;
-
-function answer(res: IncomingMessage, text: string): PushAttempt {
-  const status = res.statusCode ?? 0;
+function answer({ status, retryAfter, text }: PushAnswer): PushAttempt {
   if (status >= 200 && status < 300) return { status, error: null };
-  const retryAfter = res.headers['retry-after'];
-  return { status, retryAfter, error: `${status} ${text}`.trim().slice(0, MAX_ERROR_TEXT) };
+  return { status, retryAfter, error: `${status} ${text}`.trim().slice(0, MAX_ANSWER_TEXT) };
 }
 
 /** No answer: the key could not be used (ERR_CRYPTO_*), or the network, TLS or timeout failed. */

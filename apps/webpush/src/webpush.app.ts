@@ -13,7 +13,7 @@ export type WebPushAppOptions = WebPushDeliveryOptions & PushSenderOptions & Ser
 @Module({})
 export class WebPushAppModule {
   static forRoot(config: BeckonConfig, options: WebPushDeliveryOptions & PushSenderOptions = {}): DynamicModule {
-    const { agent, timeoutMs, encryptionThreads, ...delivery } = options;
+    const { ca, http2, timeoutMs, encryptionThreads, ...delivery } = options;
     return {
       module: WebPushAppModule,
       imports: [
@@ -23,7 +23,7 @@ export class WebPushAppModule {
         MetricsModule.forRoot('webpush'),
         DeliveryModule.forChannel({
           channel: WebPushChannel,
-          imports: [PushSenderModule.forRoot({ agent, timeoutMs, encryptionThreads })],
+          imports: [PushSenderModule.forRoot({ ca, http2, timeoutMs, encryptionThreads })],
           providers: [{ provide: WEBPUSH_DELIVERY_OPTIONS, useValue: delivery }],
         }),
       ],

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { PushSubscriptionKeys, WebPushDispatchMessage } from '@beckon/contracts';
 import { DEFAULT_RETRY_POLICY, DeliveryChannel, DeliveryOutcome, RetryPolicy, withRetries } from '@beckon/delivery';
 import { buildPushPayload, PayloadTooLargeError, pushTopic } from './push-payload';
@@ -10,7 +11,7 @@ import { parseWebPushDispatch } from './webpush-dispatch.schema';
 export interface WebPushDeliveryOptions {
   /** In-process retries of 429/5xx/network failures; default 3 retries after 0.5 s, 1 s, 2 s, Retry-After up to 30 s. */
   retry?: Partial<RetryPolicy>;
-  /** Dispatches in flight; default 32. */
+  /** Dispatches in flight; default PUSH_CONCURRENCY. */
   concurrency?: number;
 }
 
@@ -28,9 +29,10 @@ export class WebPushChannel implements DeliveryChannel<WebPushDispatchMessage> {
     private readonly sender: PushSender,
     private readonly dataSource: DataSource,
     @Inject(WEBPUSH_DELIVERY_OPTIONS) options: WebPushDeliveryOptions,
+    @Inject(BECKON_CONFIG) config: BeckonConfig,
   ) {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.concurrency = options.concurrency ?? 32;
+    this.concurrency = options.concurrency ?? config.PUSH_CONCURRENCY;
   }
 
   parse(value: Buffer | null) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, HHMM_PATTERN, isValidTimezone, loadConfig, requireConfig } from './beckon-config';
 
 function errorOf(fn: () => unknown): ConfigError {
@@ -109,6 +110,24 @@ describe('logging and metrics', () => {
     const message = errorOf(() => loadConfig({ LOG_FORMAT: 'pretty', TIMER_BACKLOG_REFRESH_MS: '1' })).message;
     expect(message).toContain('LOG_FORMAT');
     expect(message).toContain('TIMER_BACKLOG_REFRESH_MS');
+  });
+});
+
+describe('web push', () => {
+  it('speaks HTTP/2 with 256 pushes in flight and an encryption thread per core by default', () => {
+    const config = loadConfig({});
+    expect(config.PUSH_HTTP2).toBe(true);
+    expect(config.PUSH_CONCURRENCY).toBe(256);
+    expect(config.PUSH_ENCRYPTION_THREADS).toBe(availableParallelism());
+  });
+
+  it('takes PUSH_HTTP2 as a boolean word and refuses anything else', () => {
+    expect(loadConfig({ PUSH_HTTP2: 'false' }).PUSH_HTTP2).toBe(false);
+    expect(loadConfig({ PUSH_HTTP2: '0' }).PUSH_HTTP2).toBe(false);
+    expect(loadConfig({ PUSH_HTTP2: 'true' }).PUSH_HTTP2).toBe(true);
+    expect(() => loadConfig({ PUSH_HTTP2: 'maybe' })).toThrow(/PUSH_HTTP2/);
+    expect(() => loadConfig({ PUSH_CONCURRENCY: '0' })).toThrow(/PUSH_CONCURRENCY/);
+    expect(loadConfig({ PUSH_ENCRYPTION_THREADS: '0' }).PUSH_ENCRYPTION_THREADS).toBe(0);
   });
 });
 

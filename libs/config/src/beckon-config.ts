@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const csv = (value: string): string[] =>
@@ -52,8 +53,23 @@ export const configSchema = z.object({
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().optional(),
-  /** Worker threads encrypting web pushes (one keeps pace with the main thread's HTTPS); 0: on the main thread. */
-  PUSH_ENCRYPTION_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+  /**
+   * Worker threads encrypting web pushes; 0: on the main thread. One per core by default: a push's
+   * key agreement costs about twice the main thread's share (HTTP/2, Kafka, the ledger), which mostly waits.
+   */
+  PUSH_ENCRYPTION_THREADS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(() => Math.min(64, availableParallelism())),
+  /** HTTP/2 to push services that offer it (negotiated per origin, else keep-alive HTTP/1.1); false: HTTP/1.1 only. */
+  PUSH_HTTP2: z.stringbool().default(true),
+  /**
+   * Web pushes in flight per instance. Push services answer in tens of milliseconds across the
+   * internet, so throughput is in-flight / latency: over HTTP/2 a hundred streams cost little.
+   */
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(256),
   API_KEYS: apiKeySchema,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -73,9 +89,9 @@ export const configSchema = z.object({
   /** How often the engine folds new dispatch counts into the counters the stats read (readers add the rest). */
   STATS_FOLD_MS: z.coerce.number().int().min(10).default(5000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-  /** `json`: one JSON object per line, for log collectors; `plain`: one readable line, for a terminal. */
   /** How often the engine recounts its timer backlog for /metrics (an index-only count of pending dispatches). */
   TIMER_BACKLOG_REFRESH_MS: z.coerce.number().int().min(10).default(15_000),
+  /** `json`: one JSON object per line, for log collectors; `plain`: one readable line, for a terminal. */
   LOG_FORMAT: z.enum(['json', 'plain']).default('json'),
   /** Metrics/health port of the headless services (engine, email, webpush); 0 picks a free port. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),

@@ -66,7 +66,7 @@ export function waves<T>(items: readonly T[], size: number): T[][] {
 /**
  * One partition batch through the ledger: read (1 query), close opt-outs and reconcile orphans
  * (1 each, only when there are any), then per wave of `concurrency × WAVE_PER_SLOT` dispatches claim
- * (1), send with bounded concurrency and record (1); finally dead-letter failures (1 produce) and mark
+ * (1), send with bounded concurrency and record (1, overlapping the next wave's sends); finally dead-letter failures (1 produce) and mark
  * them finished (1). Kafka offsets move only after this resolves.
  */
 export class DeliveryBatch<M extends DispatchRef> {
@@ -144,10 +144,7 @@ export class DeliveryBatch<M extends DispatchRef> {
       report.reconciled++;
     }
 
-    const outcomes: DeliveryOutcome[] = [];
-    for (const wave of waves(toClaim, this.channel.concurrency * WAVE_PER_SLOT)) {
-      outcomes.push(...(await this.sendWave(wave, pending, report)));
-    }
+    const outcomes = await this.sendWaves(toClaim, pending, report);
     for (const outcome of outcomes) {
       this.metrics.addOutcome(tally, outcome);
       const message = pending.get(outcome.dispatchId)!.message;
@@ -187,19 +184,38 @@ export class DeliveryBatch<M extends DispatchRef> {
   }
 
   /**
-   * Claims, sends and records one wave. A process that dies leaves only its current wave's attempts
-   * without an outcome (reconciled as unknown_outcome on restart); later waves were never claimed and
-   * are sent by the next process.
+   * Claims and sends wave after wave; a wave's outcomes are recorded while the next wave is claimed
+   * and sent, so the sends do not pause for the database. A process that dies leaves at most two
+   * waves' attempts without an outcome (reconciled as unknown_outcome on restart); later waves were
+   * never claimed and are sent by the next process.
    */
-  private async sendWave(wave: string[], pending: Map<string, Pending<M>>, report: BatchReport) {
-    const claimed = await this.ledger.claim(wave);
-    report.skipped += wave.length - claimed.size; // another instance got there first
-    const outcomes = await mapWithConcurrency([...claimed], this.channel.concurrency, (id) =>
-      this.deliverSafely(pending.get(id)!.message),
-    );
+  private async sendWaves(ids: string[], pending: Map<string, Pending<M>>, report: BatchReport) {
+    const outcomes: DeliveryOutcome[] = [];
+    let recording: Promise<void> | undefined;
+    try {
+      for (const wave of waves(ids, this.channel.concurrency * WAVE_PER_SLOT)) {
+        const claimed = await this.ledger.claim(wave);
+        report.skipped += wave.length - claimed.size; // another instance got there first
+        const sent = await mapWithConcurrency([...claimed], this.channel.concurrency, (id) =>
+          this.deliverSafely(pending.get(id)!.message),
+        );
+        await recording; // one wave recording at a time, in order
+        recording = this.recordWave(sent);
+        recording.catch(() => undefined); // awaited with the next wave or below
+        outcomes.push(...sent);
+      }
+      await recording;
+      return outcomes;
+    } catch (err) {
+      await recording?.catch(() => undefined); // settle before the batch is redone, so the redo sees it
+      throw err;
+    }
+  }
+
+  private async recordWave(outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
     await this.recordDurably(outcomes);
-    if (outcomes.length > 0) await this.channel.afterRecord?.(outcomes);
-    return outcomes;
+    await this.channel.afterRecord?.(outcomes);
   }
 
   /** A throwing channel (a bug, not a provider answer) fails its dispatch rather than the whole batch forever. */
