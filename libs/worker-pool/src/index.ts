@@ -1,0 +1,2 @@
+export { WorkerJobError, WorkerPool, WorkerPoolOptions } from './worker-pool';
+export { serveBatches } from './serve-batches';
