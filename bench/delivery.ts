@@ -16,6 +16,7 @@ import { EmailDispatchMessage, PushSubscriptionKeys, topicNames, WebPushDispatch
 import { createEmailApp } from '../apps/email/src/email.app';
 import { composeMail } from '../apps/email/src/mail-message';
 import { buildPushPayload } from '../apps/webpush/src/push-payload';
+import { PushSender } from '../apps/webpush/src/push-sender';
 import { createWebPushApp } from '../apps/webpush/src/webpush.app';
 import { generateLocalhostCertificate } from '../test/support/push-endpoint';
 import { CpuProfile } from './cpu-profile';
@@ -77,6 +78,8 @@ export interface ChannelResult {
   cpu: { service: number; mainThread?: number; receiver: number };
   /** CPU seconds per process on the machine while the service ran (Linux only), and how busy it was. */
   machine: { busyPercent: number; seconds: [string, number][] };
+  /** The service's send path alone in this process (no Kafka, no database), for what the ledger and Kafka cost. */
+  ceiling?: { rate: number; label: string };
   /** Problems that make the rate untrustworthy: duplicates, losses, failures. */
   problems: string[];
 }
@@ -273,6 +276,9 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
     await app.close();
     app = undefined;
 
+    const ceiling = await measurePushCeiling(config, tls.cert, endpoint, (i) => pushFor(randomUUID(), `c${i}`, i));
+    log(`push sender alone (no Kafka, no database): ${fmt(N)} at ${fmt(ceiling)}/s`);
+
     // web-push as its README shows it: VAPID details per call, Node's default (non keep-alive) agent.
     const plainAgent = new https.Agent({ ca: tls.cert });
     const indexes = Array.from({ length: PUSH_BASELINE }, (_, i) => i);
@@ -291,6 +297,7 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
       service: rate,
       baseline,
       baselineLabel: 'sendNotification, 32 in flight',
+      ceiling: { rate: ceiling, label: 'push sender alone, no Kafka or database' },
       cpu,
       machine,
       problems,
@@ -298,6 +305,34 @@ async function benchWebPush(db: Client, kafka: Kafka): Promise<ChannelResult> {
   } finally {
     await app?.close();
     await endpoint.stop();
+  }
+}
+
+/**
+ * The service's PushSender (encryption threads, VAPID, HTTP/2) sending N pushes with the service's
+ * concurrency, outside Kafka and the ledger: the most this machine gives the send path itself.
+ */
+async function measurePushCeiling(
+  config: BeckonConfig,
+  ca: string,
+  receiver: support.Receiver,
+  message: (i: number) => WebPushDispatchMessage,
+): Promise<number> {
+  const sender = new PushSender(config, { ca });
+  try {
+    const before = await receiver.stats();
+    const indexes = Array.from({ length: N }, (_, i) => i);
+    const seconds = await support.timedPool(indexes, config.PUSH_CONCURRENCY, async (i) => {
+      const m = message(i);
+      const attempt = await sender.send(m.subscriptions[0], buildPushPayload(m.notification, m.dispatchId), m);
+      if (attempt.status !== 201) throw new Error(`push sender alone: ${attempt.error}`);
+    });
+    const after = await receiver.stats();
+    if (after.count - before.count !== N)
+      throw new Error(`push sender alone: receiver got ${after.count - before.count}`);
+    return N / seconds;
+  } finally {
+    await sender.onApplicationShutdown();
   }
 }
 
@@ -315,6 +350,7 @@ export function deliveryTable(results: ChannelResult[], table: (rows: string[][]
         mark(r.service >= target.rate),
       ],
       [`${r.channel}: ${r.baselineLabel}`, fmt(r.baseline), '', ''],
+      ...(r.ceiling ? [[`${r.channel}: ${r.ceiling.label}`, fmt(r.ceiling.rate), '', '']] : []),
       [`${r.channel}: service / baseline`, `${ratio.toFixed(1)} ×`, `≥ ${target.ratio} ×`, mark(ratio >= target.ratio)],
     );
   }

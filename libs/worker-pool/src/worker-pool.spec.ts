@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { arithmetic, ArithmeticJob } from './fixtures/arithmetic';
 import { WorkerJobError, WorkerPool } from './worker-pool';
@@ -77,6 +78,40 @@ describe('WorkerPool across threads', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('starts afresh after another pool closed its workers', async () => {
+    for (let round = 0; round < 3; round++) {
+      const pool = poolOf(2);
+      expect(await Promise.all([1, 2, 3].map((value) => pool.run({ op: 'add', value })))).toEqual([1001, 1002, 1003]);
+      await pool.close();
+    }
+  });
+
+  it('starts afresh after closing, also in a process running from source on ts-node', () => {
+    // jest keeps swc loaded in the test process; a plain ts-node process is where a worker compiler
+    // that cannot be unloaded (swc's native addon) crashed the second pool.
+    const script = `
+      const { join } = require('node:path');
+      const { WorkerPool } = require(${JSON.stringify(join(__dirname, 'worker-pool.ts'))});
+      const inline = () => 0;
+      (async () => {
+        for (let round = 0; round < 3; round++) {
+          const pool = new WorkerPool({ threads: 1, workerModule: ${JSON.stringify(workerModule)}, inline, workerData: { offset: round } });
+          process.stdout.write(String(await pool.run({ op: 'add', value: 10 })) + ' ');
+          await pool.close();
+        }
+      })();`;
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      cwd: join(__dirname, '../../..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect({ status: run.status, signal: run.signal, stdout: run.stdout.trim() }).toEqual({
+      status: 0,
+      signal: null,
+      stdout: '10 11 12',
+    });
   });
 
   it('refuses work once closed', async () => {

@@ -143,11 +143,15 @@ export class WorkerPool<J, R> {
   }
 }
 
-/** Built code runs the compiled worker; from source (ts-node, jest) the worker compiles itself the same way. */
+/**
+ * Built code runs the compiled worker; from source (ts-node, jest) the worker compiles itself with
+ * TypeScript's transpiler. Not with swc, though the rest of the source runs on it: its native addon
+ * crashes the process (SIGSEGV) when a worker that loaded it was terminated and another one loads it.
+ */
 function startWorker(workerModule: string, workerData: unknown): Worker {
   const source = extname(__filename) === '.ts';
   if (!source) return new Worker(`${workerModule}.js`, { workerData });
-  const register = `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, swc: true });`;
+  const register = `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true });`;
   const paths = `require(${JSON.stringify(require.resolve('tsconfig-paths/register'))});`;
   return new Worker(`${register} ${paths} require(${JSON.stringify(`${workerModule}.ts`)});`, {
     eval: true,
