@@ -160,6 +160,13 @@ describe('parseStorefrontEvent: track', () => {
     });
   });
 
+  it('keeps custom events named like members of every object as custom events', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const event = eventOf(parseStorefrontEvent(track(name, { a: 1 })));
+      expect(event).toMatchObject({ type: 'track', event: name, properties: { a: 1 } });
+    }
+  });
+
   it('defaults missing properties to an empty object', () => {
     const raw = JSON.parse(track('Coupon Applied', {})) as Record<string, unknown>;
     delete raw.properties;

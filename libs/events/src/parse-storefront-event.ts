@@ -145,7 +145,10 @@ function parse(value: Buffer | string | null | undefined): ParseResult {
   if (base.userId === null && base.anonymousId === null && !CATALOG_EVENTS.has(raw.event)) {
     return { ok: false, reason: 'userId or anonymousId is required' };
   }
-  const schema = (trackSchemas as Record<string, z.ZodType>)[raw.event];
+  // Own properties only: an event named like an Object.prototype member ("constructor") is custom.
+  const schema = Object.hasOwn(trackSchemas, raw.event)
+    ? (trackSchemas as Record<string, z.ZodType>)[raw.event]
+    : undefined;
   if (schema === undefined) {
     return {
       ok: true,
