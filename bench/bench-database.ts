@@ -21,10 +21,13 @@ export async function dropBenchDatabase(name: string): Promise<void> {
   }
 }
 
-/** Drops what a previous run left and creates the database migrated, as a service's start-up would. */
-export async function freshBenchDatabase(name: string): Promise<void> {
+/**
+ * Drops what a previous run left and creates the database migrated, as a service's start-up would;
+ * resolves with the migrations applied.
+ */
+export async function freshBenchDatabase(name: string): Promise<string[]> {
   await dropBenchDatabase(name);
-  await prepareDatabase(benchDatabaseUrl(name));
+  return prepareDatabase(benchDatabaseUrl(name));
 }
 
 export const fmt = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });

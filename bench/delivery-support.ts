@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Kafka, Message, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureTopics } from '@beckon/kafka';
-import { prepareDatabase } from '@beckon/persistence';
+import { ticksOf } from './machine-cpu';
 import type { ReceiverReady, ReceiverStats } from './receiver-process';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,28 +51,6 @@ export async function spawnReceiver(mode: 'smtp' | 'push', env: Record<string, s
       await exited;
     },
   };
-}
-
-export async function freshDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-  await prepareDatabase(databaseUrl);
-}
-
-export async function dropDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
 }
 
 /** `n` queued dispatches on `channel` in one statement; customers c0..c999 (no customers rows: consent unknown). */
@@ -201,9 +179,7 @@ export async function timedPool<T>(items: readonly T[], limit: number, fn: (item
  */
 export function threadCpuSeconds(): number | undefined {
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15 of stat(5)
+    return ticksOf(readFileSync('/proc/thread-self/stat', 'utf8')) / 100;
   } catch {
     return undefined;
   }

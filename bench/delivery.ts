@@ -20,6 +20,7 @@ import { PushSender } from '../apps/webpush/src/push-sender';
 import { createWebPushApp } from '../apps/webpush/src/webpush.app';
 import { generateLocalhostCertificate } from '../test/support/push-endpoint';
 import { CpuProfile } from './cpu-profile';
+import { benchDatabaseUrl, dropBenchDatabase, freshBenchDatabase } from './bench-database';
 import * as support from './delivery-support';
 import { machineCpuBetween, snapshotMachineCpu } from './machine-cpu';
 
@@ -50,16 +51,12 @@ const PUSH_BASELINE = Number(process.env.BENCH_PUSH_BASELINE ?? 5_000);
 const PUSH_DECRYPT_ONE_IN = Math.max(1, Number(process.env.BENCH_PUSH_DECRYPT_ONE_IN ?? 10));
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
 const CHANNELS = (process.env.BENCH_DELIVERY_CHANNELS ?? 'email,webpush').split(',');
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const STALL_MS = Number(process.env.BENCH_TIMEOUT_S ?? 120) * 1000;
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const PREFIX = `bench.${RUN}`;
-const DATABASE_URL = (() => {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${process.env.BENCH_DELIVERY_DATABASE ?? 'beckon_bench_delivery'}`;
-  return url.toString();
-})();
+const DATABASE = process.env.BENCH_DELIVERY_DATABASE ?? 'beckon_bench_delivery';
+const DATABASE_URL = benchDatabaseUrl(DATABASE);
 const MAIL_FROM = 'Beckon Bench <bench@example.com>';
 const VAPID_SUBJECT = 'mailto:bench@example.com';
 
@@ -383,7 +380,7 @@ export function machineLine(r: ChannelResult): string {
 export async function runDeliveryBench(): Promise<ChannelResult[]> {
   log(`run ${RUN}: ${fmt(N)} dispatches per channel, prefix ${PREFIX}`);
   const kafka = new Kafka({ clientId: `beckon-bench-delivery-${RUN}`, brokers: BROKERS, logLevel: logLevel.ERROR });
-  await support.freshDatabase(ADMIN_URL, DATABASE_URL);
+  await freshBenchDatabase(DATABASE);
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   try {
@@ -399,7 +396,7 @@ export async function runDeliveryBench(): Promise<ChannelResult[]> {
     if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
     await admin.deleteGroups([`${PREFIX}.email`, `${PREFIX}.webpush`]).catch(() => undefined);
     await admin.disconnect();
-    await support.dropDatabase(ADMIN_URL, DATABASE_URL);
+    await dropBenchDatabase(DATABASE);
   }
 }
 

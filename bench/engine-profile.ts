@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { KafkaMessage } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
 import { StorefrontEventsConsumer } from '../apps/engine/src/ingestion/storefront-events.consumer';
+import { processCpu } from './machine-cpu';
 
 /**
  * Timing taken around the engine from the outside, without touching engine code: the consumer's
@@ -155,23 +156,14 @@ export function instrumentEngine(consumer: StorefrontEventsConsumer, dataSource:
  */
 export function processTicks(match: RegExp, cmdline?: RegExp): Map<number, number> {
   const ticks = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const { pid, comm, ticks: used } of processCpu()) {
+    if (!match.test(comm)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      if (!match.test(comm)) continue;
-      if (cmdline && !cmdline.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) continue;
-      const fields = stat
-        .slice(close + 2)
-        .split(' ')
-        .map(Number);
-      // after the command: state is field 3, utime field 14, stime field 15 (1-based over the whole line)
-      ticks.set(Number(entry), fields[11] + fields[12]);
+      if (cmdline && !cmdline.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) continue;
     } catch {
-      // the process ended while we looked
+      continue; // the process ended while we looked
     }
+    ticks.set(pid, used);
   }
   return ticks;
 }

@@ -14,32 +14,53 @@ export interface MachineCpuSnapshot {
 
 const TICKS_PER_SECOND = 100;
 
-function ticksOf(stat: string): number {
+/** utime + stime in clock ticks from a /proc stat line (fields 14 and 15 of proc(5)). */
+export function ticksOf(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+export interface ProcessCpu {
+  pid: number;
+  /** The command name (`comm`), at most 15 characters. */
+  comm: string;
+  ticks: number;
+}
+
+/** Every process's CPU so far (Linux; empty elsewhere). */
+export function processCpu(): ProcessCpu[] {
+  const processes: ProcessCpu[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return processes; // not Linux
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      processes.push({
+        pid: Number(entry),
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        ticks: ticksOf(stat),
+      });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return processes;
 }
 
 export function snapshotMachineCpu(): MachineCpuSnapshot {
-  const processes = new Map<string, number>();
-  let busy = 0;
-  let total = 0;
+  const processes = new Map(processCpu().map((p) => [`${p.pid}:${p.comm}`, p.ticks]));
   try {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    total = cpu.reduce((a, b) => a + b, 0);
-    busy = total - cpu[3] - cpu[4]; // idle, iowait
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        processes.set(`${pid}:${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`, ticksOf(stat));
-      } catch {
-        // the process ended meanwhile
-      }
-    }
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { processes, busy: total - cpu[3] - cpu[4], total }; // less idle and iowait
   } catch {
-    // not Linux
+    return { processes, busy: 0, total: 0 }; // not Linux
   }
-  return { processes, busy, total };
 }
 
 /** CPU seconds per process name between two snapshots (largest first), and how busy the machine was. */

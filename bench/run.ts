@@ -8,9 +8,9 @@ import { loadConfig } from '@beckon/config';
 import { consumerGroup } from '@beckon/contracts';
 import { parseStorefrontEvent } from '@beckon/events';
 import { BatchConsumer, KAFKA } from '@beckon/kafka';
-import { prepareDatabase } from '@beckon/persistence';
 import { createEngineApp } from '../apps/engine/src/create-engine-app';
 import { StorefrontEventsConsumer } from '../apps/engine/src/ingestion/storefront-events.consumer';
+import { benchDatabaseUrl, freshBenchDatabase } from './bench-database';
 import { CpuProfile } from './cpu-profile';
 import { reportDelivery, runDeliveryBench } from './delivery';
 import { cpuSecondsBetween, EngineProfile, instrumentEngine, processTicks } from './engine-profile';
@@ -52,7 +52,7 @@ const TARGET_RATIO = 0.5;
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 const PREFIX = `bench.${RUN}`;
 const TOPIC = `${PREFIX}.storefront.events`;
-const DATABASE_URL = withDatabase(ADMIN_URL, DATABASE);
+const DATABASE_URL = benchDatabaseUrl(DATABASE);
 /** Only the backends serving the bench database: other work on the same server is not ours. */
 const PG_BACKENDS = new RegExp(` ${DATABASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `);
 
@@ -64,12 +64,6 @@ const ENGINE_FETCH = {
   maxBytesPerPartition: 4 * 1024 * 1024,
   partitionsConsumedConcurrently: 2,
 };
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number, digits = 0) =>
@@ -89,14 +83,7 @@ interface ConsumeResult {
 // ------------------------------------------------------------------------------------------------
 
 async function freshDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-  const applied = await prepareDatabase(DATABASE_URL);
+  const applied = await freshBenchDatabase(DATABASE);
   log(`database ${DATABASE} created, migrations: ${applied.join(', ')}`);
 
   const db = new Client({ connectionString: DATABASE_URL });
