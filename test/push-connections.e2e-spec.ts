@@ -1,3 +1,5 @@
+import { AddressInfo } from 'node:net';
+import { createServer, Server, TLSSocket } from 'node:tls';
 import webpush from 'web-push';
 import { encryptPushPayload } from '../apps/webpush/src/aes128gcm';
 import { PushConnections } from '../apps/webpush/src/push-connections';
@@ -82,6 +84,26 @@ describe('push connections: HTTP/2 where offered, HTTP/1.1 otherwise', () => {
     await expect(connections.post(unreachable, { TTL: 60 }, Buffer.alloc(0))).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
+  });
+
+  it('gives up on a push service that offers HTTP/2 but never sends its settings, and tries again next time', async () => {
+    const silent: TLSSocket[] = [];
+    const server: Server = createServer({ key: tls.key, cert: tls.cert, ALPNProtocols: ['h2'] }, (socket) => {
+      silent.push(socket); // accepts, negotiates h2, then says nothing
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const quick = new PushConnections({ ca: tls.cert, timeoutMs: 300 });
+    try {
+      const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}/push/x`;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(quick.post(endpoint, { TTL: 60 }, Buffer.alloc(0))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      }
+      expect(silent).toHaveLength(2); // a new connection for the second push
+    } finally {
+      quick.close();
+      for (const socket of silent) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('uses HTTP/1.1 only when told to', async () => {

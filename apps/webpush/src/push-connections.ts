@@ -111,13 +111,24 @@ export class PushConnections {
     const session = http2.connect(origin, { createConnection: () => socket });
     // The service's SETTINGS (its stream limit above all) before the first burst of streams: Node then
     // queues streams beyond the limit instead of having them refused.
+    // A service that never sends them must not hold every push to it: the request timeout bounds the wait.
     await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          session.destroy(Object.assign(new Error('no HTTP/2 settings from the push service'), { code: 'ETIMEDOUT' })),
+        this.options.timeoutMs,
+      );
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
       session.once('remoteSettings', () => {
-        session.off('error', reject);
+        clearTimeout(timer);
+        session.off('error', fail);
         resolve();
       });
-      session.once('error', reject);
-      session.once('close', () => reject(new Error('the push service closed the connection before its settings')));
+      session.once('error', fail);
+      session.once('close', () => fail(new Error('the push service closed the connection before its settings')));
     });
     session.setTimeout(IDLE_SESSION_MS, () => session.close());
     session.unref(); // an idle session never keeps the process alive (see tracked)
