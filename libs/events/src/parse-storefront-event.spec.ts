@@ -285,3 +285,64 @@ describe('parseStorefrontEvent: storable text', () => {
     expect(reasonOf(result)).toMatch(/u0000/);
   });
 });
+
+describe('parseStorefrontEvent: only what PostgreSQL can store (issue 10 poison events)', () => {
+  it('repairs a lone UTF-16 surrogate in a name to U+FFFD, and hands back the repaired text to store', () => {
+    const raw = identify({ first_name: 'Ana\ud800' });
+    const result = parseStorefrontEvent(raw);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.event.type === 'identify' && result.event.traits.first_name).toBe('Ana\uFFFD');
+    expect(result.text).not.toBe(raw);
+    expect(JSON.parse(result.text).traits.first_name).toBe('Ana\uFFFD');
+  });
+
+  it('hands back the message itself when nothing needed repair', () => {
+    const raw = identify({ first_name: 'Ana 🎉' });
+    const result = parseStorefrontEvent(raw);
+    expect(result.ok && result.text).toBe(raw);
+  });
+
+  it.each([
+    ['price 1e13', track('Product Added', { product_id: 'p1', price: 1e13 }), /properties\.price/],
+    [
+      'quantity 1e15',
+      track('Product Added', { product_id: 'p1', price: 1000, quantity: 1e15 }),
+      /properties\.quantity/,
+    ],
+    ['total 1e13', track('Order Completed', { order_id: 'o1', total: 1e13 }), /properties\.total/],
+    ['stock 3000000000', track('Inventory Updated', { product_id: 'p1', quantity: 3e9 }), /properties\.quantity/],
+    ['price [7]', track('Product Added', { product_id: 'p1', price: [7] }), /properties\.price: expected a number/],
+    [
+      'quantity [2]',
+      track('Product Added', { product_id: 'p1', quantity: [2] }),
+      /properties\.quantity: expected a number/,
+    ],
+    ['price true', track('Product Added', { product_id: 'p1', price: true }), /properties\.price/],
+    ['price "1e5"', track('Product Added', { product_id: 'p1', price: '1e5' }), /properties\.price/],
+    ['year 0', identify({}, { timestamp: '0000-01-01T00:00:00Z' }), /^timestamp: /],
+    ['past year 9999 in UTC', identify({}, { timestamp: '9999-12-31T23:59:59-23:59' }), /^timestamp: /],
+    ['birthday 0000-02-29', identify({ birthday: '0000-02-29' }), /traits\.birthday/],
+    ['a fractional product id', track('Product Added', { product_id: 1.5 }), /properties\.product_id/],
+    [
+      'a number JavaScript reads as Infinity',
+      track('Custom', { n: 1 }).replace('"n":1', '"n":1e400'),
+      /properties\.n: number out of range/,
+    ],
+    ['NUL in a property name', track('Custom', { 'a\u0000': 1 }), /a key contains \\u0000/],
+    [
+      'properties nested 50,000 deep',
+      track('Custom', {}).replace('"properties":{}', `"properties":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`),
+      /nested deeper than 64 levels/,
+    ],
+  ])('refuses %s', (_label, raw, reason) => {
+    expect(reasonOf(parseStorefrontEvent(raw))).toMatch(reason);
+  });
+
+  it('accepts the largest amounts and stock the columns hold', () => {
+    expect(parseStorefrontEvent(track('Order Completed', { order_id: 'o1', total: 999_999_999_999.99 })).ok).toBe(true);
+    expect(parseStorefrontEvent(track('Inventory Updated', { product_id: 'p1', quantity: 2_147_483_647 })).ok).toBe(
+      true,
+    );
+    expect(parseStorefrontEvent(identify({}, { timestamp: '9999-12-31T23:59:59+01:00' })).ok).toBe(true);
+  });
+});

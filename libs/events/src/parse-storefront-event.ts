@@ -8,6 +8,7 @@ import {
   Traits,
   traitsSchema,
 } from './storefront-event.schema';
+import { storableJson } from './storable-json';
 
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -35,7 +36,11 @@ export interface TrackEvent<E extends string = string> extends EventBase {
 
 export type StorefrontEvent = IdentifyEvent | TrackEvent;
 
-export type ParseResult = { ok: true; event: StorefrontEvent } | { ok: false; reason: string };
+/**
+ * `text` is the JSON to store for an accepted event: the message itself, or its repaired form when a
+ * lone surrogate had to be replaced (see storableJson).
+ */
+export type ParseResult = { ok: true; event: StorefrontEvent; text: string } | { ok: false; reason: string };
 
 const CAMEL_TWINS: Record<string, keyof Traits> = {
   firstName: 'first_name',
@@ -91,15 +96,24 @@ function parse(value: Buffer | string | null | undefined): ParseResult {
       reason: `message is ${size} bytes, over the 1 MB limit`,
     };
 
-  const text = typeof value === 'string' ? value : value.toString('utf8');
-  // PostgreSQL's jsonb cannot hold NUL characters; such an event would otherwise fail its whole batch.
-  if (text.includes('\\u0000')) return { ok: false, reason: 'contains \\u0000, which cannot be stored' };
+  let text = typeof value === 'string' ? value : value.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
+  const storable = storableJson(json);
+  if (!storable.ok) return { ok: false, reason: storable.reason };
+  if (storable.repaired) {
+    json = storable.value;
+    text = JSON.stringify(json);
+  }
+  const event = validate(json);
+  return event.ok ? { ok: true, event: event.event, text } : event;
+}
+
+function validate(json: unknown): { ok: true; event: StorefrontEvent } | { ok: false; reason: string } {
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, reason: describe(envelope.error) };
   const raw = envelope.data;

@@ -1,19 +1,41 @@
 import { z } from 'zod';
+import { isStorableInstant } from './storable-json';
+
+/**
+ * Bounds that match the columns the values land in (numeric(14,2) for money, integer for stock), so
+ * that nothing this schema accepts can fail the batch transaction that stores it.
+ */
+export const MAX_AMOUNT = 999_999_999_999.99;
+export const MAX_STOCK = 2_147_483_647;
+/** More of one product than any cart holds; keeps price × quantity far from overflow. */
+export const MAX_QUANTITY = 1_000_000;
 
 /** Segment allows numeric ids; we keep them as strings so keys and joins stay uniform. */
-const id = z.union([z.string().min(1).max(255), z.number()]).transform(String);
-const money = z.coerce.number().finite();
+const id = z.union([z.string().min(1).max(255), z.number().int().safe()]).transform(String);
+/**
+ * A JSON number, or a plain decimal written as a string ("9.90", as many shop platforms send it).
+ * Nothing else: no arrays, booleans, blanks or exponents, which a coercing parser would turn into numbers.
+ */
+const DECIMAL_TEXT = /^-?\d{1,15}(\.\d{1,12})?$/;
+const numeric = z.union([z.number(), z.string().regex(DECIMAL_TEXT).transform(Number)], {
+  error: 'expected a number',
+});
+const money = numeric.pipe(z.number().min(0).max(MAX_AMOUNT));
+const count = (max: number) => numeric.pipe(z.number().int().min(0).max(max));
 const optionalText = z.string().max(2048).optional();
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((text) => isStorableInstant(new Date(text)), 'must fall within the years 0001-9999 (UTC)');
 
 export const productSchema = z.looseObject({
   product_id: id.optional(),
   sku: optionalText,
   name: optionalText,
   price: money.optional(),
-  quantity: z.coerce.number().int().min(0).default(1),
+  quantity: count(MAX_QUANTITY).default(1),
   url: optionalText,
   image_url: optionalText,
-  replenishment_days: z.coerce.number().int().positive().max(3650).optional(),
+  replenishment_days: count(3650).pipe(z.number().positive()).optional(),
 });
 export type Product = z.output<typeof productSchema>;
 
@@ -28,7 +50,7 @@ const productRef = <T extends z.ZodRawShape>(shape: T) =>
 const cartLineShape = {
   name: optionalText,
   price: money.optional(),
-  quantity: z.coerce.number().int().min(0).default(1),
+  quantity: count(MAX_QUANTITY).default(1),
   url: optionalText,
   image_url: optionalText,
   cart_id: id.optional(),
@@ -63,14 +85,15 @@ export const trackSchemas = {
     products: z.array(productSchema).max(500).default([]),
   }),
   'Back In Stock Requested': productRef({}),
-  'Inventory Updated': productRef({ quantity: z.coerce.number().int().min(0) }),
+  'Inventory Updated': productRef({ quantity: count(MAX_STOCK) }),
   'Push Subscription Created': z.looseObject({
     endpoint: z.url({ protocol: /^https$/ }),
     keys: z.object({
       p256dh: z.string().min(16).max(256),
       auth: z.string().min(8).max(64),
     }),
-    expiration_time: z.union([z.number(), z.string(), z.null()]).optional(),
+    // PushSubscription.expirationTime: advisory, so one we cannot read (or store) counts as none.
+    expiration_time: z.union([z.number(), z.string().max(64), z.null()]).optional(),
   }),
   'Push Subscription Removed': z.looseObject({ endpoint: z.string().min(1) }),
   Unsubscribed: z.looseObject({
@@ -95,7 +118,7 @@ const contextSchema = z
 
 const envelope = {
   messageId: z.string().min(1).max(255),
-  timestamp: z.iso.datetime({ offset: true }),
+  timestamp: instant,
   userId: id.optional().nullable(),
   anonymousId: id.optional().nullable(),
   context: contextSchema,
@@ -121,7 +144,10 @@ export const traitsSchema = z.object({
   email: z.email().max(320).optional(),
   first_name: z.string().max(255).optional(),
   last_name: z.string().max(255).optional(),
-  birthday: z.iso.date().optional(),
+  birthday: z.iso
+    .date()
+    .refine((text) => !text.startsWith('0000'), 'the year must be 0001 or later')
+    .optional(),
   timezone: z.string().max(64).optional(),
   locale: z.string().max(35).optional(),
   phone: z.string().max(64).optional(),

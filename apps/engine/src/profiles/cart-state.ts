@@ -1,4 +1,4 @@
-import { Product } from '@beckon/events';
+import { MAX_AMOUNT, MAX_QUANTITY, Product } from '@beckon/events';
 import { CartItem } from '@beckon/persistence';
 import { cartValue } from '@beckon/rules';
 import { productKey } from '../catalog/catalog-records';
@@ -74,7 +74,8 @@ export function applyCartChange(cart: CartState, change: CartChange, at: Date): 
     const key = lineKey(change.line);
     const existing = cart.items.find((item) => lineKey(item) === key);
     const delta = change.kind === 'add' ? change.line.quantity || 1 : -(change.line.quantity || 1);
-    const quantity = Math.max(0, (existing?.quantity ?? 0) + delta);
+    // Repeated adds could otherwise grow a line past what any cart holds.
+    const quantity = Math.min(MAX_QUANTITY, Math.max(0, (existing?.quantity ?? 0) + delta));
     // A remove that names only the product must not wipe the name and price the add brought.
     const known = Object.fromEntries(Object.entries(toItem(change.line, quantity)).filter(([, v]) => v !== undefined));
     const merged = { ...existing, ...known, quantity } as CartItem;
@@ -84,7 +85,8 @@ export function applyCartChange(cart: CartState, change: CartChange, at: Date): 
   return {
     ...cart,
     items,
-    value: value ?? cartValue(items),
+    // Saturates at what the value column holds: every line is bounded, their sum is not.
+    value: Math.min(MAX_AMOUNT, value ?? cartValue(items)),
     currency,
     // A cart that was ordered and sees new activity is a new shopping intent, so it reopens.
     status: items.length === 0 ? 'emptied' : 'open',

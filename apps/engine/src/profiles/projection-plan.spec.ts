@@ -188,10 +188,13 @@ describe('planProjection', () => {
       [
         track(user, 'Push Subscription Created', { endpoint: ENDPOINT, keys, expiration_time: null }, 1),
         track(user, 'Push Subscription Created', { endpoint: `${ENDPOINT}2`, keys, expiration_time: 'soon' }, 2),
+        // Valid to JavaScript, refused by PostgreSQL's timestamptz: must not fail the batch.
+        track(user, 'Push Subscription Created', { endpoint: `${ENDPOINT}3`, keys, expiration_time: 1e15 }, 3),
+        track(user, 'Push Subscription Created', { endpoint: `${ENDPOINT}4`, keys, expiration_time: '0000-01-01' }, 4),
       ],
       new Map(),
     );
-    expect(plan.subscriptions.map((s) => s.expiresAt)).toEqual([null, null]);
+    expect(plan.subscriptions.map((s) => s.expiresAt)).toEqual([null, null, null, null]);
   });
 
   it('keeps only the removal when a subscription is created then removed in one batch', () => {

@@ -1,4 +1,4 @@
-import { isTrack, Product, StorefrontEvent } from '@beckon/events';
+import { isStorableInstant, isTrack, Product, StorefrontEvent } from '@beckon/events';
 import { ProductDetails, productKey, StockRequestRecord } from '../catalog/catalog-records';
 import { CartChange } from './cart-state';
 import { CustomerUpsert } from './customer.repository';
@@ -44,7 +44,7 @@ function mergeDetails(catalog: Map<string, ProductDetails>, line: Partial<Produc
 function parseExpiration(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   const date = new Date(value as string | number);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return isStorableInstant(date) ? date : null;
 }
 
 /**
