@@ -4,3 +4,4 @@ export { CartEntity, CustomerEntity, DispatchEntity, ENTITIES, PushSubscriptionE
 export type { CartItem, RulePacing } from './entities';
 export { MIGRATIONS } from './migrations';
 export { rowsOf } from './rows-of';
+export { describeDatabaseError, isTransientDatabaseFault } from './database-fault';

@@ -1,15 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { consumerGroup, CORRELATION_HEADER, TopicNames } from '@beckon/contracts';
 import { parseStorefrontEvent } from '@beckon/events';
 import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
+import { describeDatabaseError, isTransientDatabaseFault } from '@beckon/persistence';
 import { eventLabel } from '../observability/event-label';
 import { EngineMetrics } from '../observability/engine-metrics';
 import { IncomingEvent, ProfileProjector } from '../profiles/profile-projector';
 import { TriggerFactsHandler } from '../triggers/trigger-facts.handler';
+import { DeadLetter, deadLetterRecord, inRequests } from './dead-letter-records';
+import { storeOrIsolate } from './store-or-isolate';
 
 /** A producer's correlation id is kept only if it is a short token; it ends up in log lines and the dispatch log. */
 const CORRELATION_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -21,15 +24,17 @@ function correlationIdOf(message: KafkaMessage, messageId: string): string {
   return text !== undefined && CORRELATION_ID.test(text) ? text : messageId;
 }
 
-interface Rejected {
+/** A message the parser accepted, with the event to store. */
+interface Accepted {
   message: KafkaMessage;
-  reason: string;
+  incoming: IncomingEvent;
 }
 
 /**
  * Consumes storefront events a partition batch at a time: validates each, projects the valid ones and
- * lets triggers react in one transaction, parks the invalid ones on the dead-letter topic, and only
- * then lets the offset move.
+ * lets triggers react in one transaction, parks the invalid ones (and any the database refuses) on the
+ * dead-letter topic, and only then lets the offset move. Only a fault of the database or the broker
+ * fails the batch, to be retried.
  */
 @Injectable()
 export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -73,38 +78,51 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
   }
 
   async handleBatch(messages: KafkaMessage[], partition: number): Promise<void> {
-    const incoming: IncomingEvent[] = [];
-    const rejected: Rejected[] = [];
+    const accepted: Accepted[] = [];
+    const rejected: DeadLetter[] = [];
     const seen = new Set<string>();
     const tally = this.metrics.eventTally();
     for (const message of messages) {
-      const text = message.value?.toString('utf8') ?? null;
-      const result = parseStorefrontEvent(text);
+      const result = parseStorefrontEvent(message.value);
       if (!result.ok) {
         rejected.push({ message, reason: result.reason });
         tally.add({ event: 'unknown', outcome: 'invalid' });
       } else if (!seen.has(result.event.messageId)) {
         seen.add(result.event.messageId);
-        incoming.push({
-          event: result.event,
-          raw: message.value!.toString('utf8'),
-          correlationId: correlationIdOf(message, result.event.messageId),
+        accepted.push({
+          message,
+          incoming: {
+            event: result.event,
+            raw: result.text,
+            correlationId: correlationIdOf(message, result.event.messageId),
+          },
         });
       } else {
         tally.add({ event: eventLabel(result.event), outcome: 'duplicate' });
       }
     }
 
-    let fresh: ReadonlySet<string> = new Set();
-    if (incoming.length > 0) {
-      await this.dataSource.transaction(async (tx) => {
-        const facts = await this.projector.project(tx, incoming);
-        await this.triggers.handle(tx, facts);
-        fresh = facts.fresh;
-      });
+    // What the parser let through should always be storable; if the database still refuses some of
+    // it, those events are found and parked rather than holding up the partition forever.
+    const fresh = new Set<string>();
+    const refused = await storeOrIsolate(
+      accepted,
+      async (slice) => {
+        for (const id of await this.store(slice.map((a) => a.incoming))) fresh.add(id);
+      },
+      isTransientDatabaseFault,
+    );
+    const refusedMessages = new Set(refused.map(({ item }) => item.message));
+    for (const { item, error } of refused) {
+      rejected.push({ message: item.message, reason: `database refused: ${describeDatabaseError(error)}` });
     }
-    for (const { event } of incoming) {
-      tally.add({ event: eventLabel(event), outcome: fresh.has(event.messageId) ? 'accepted' : 'duplicate' });
+    for (const { message, incoming } of accepted) {
+      const outcome = refusedMessages.has(message)
+        ? 'invalid'
+        : fresh.has(incoming.event.messageId)
+          ? 'accepted'
+          : 'duplicate';
+      tally.add({ event: eventLabel(incoming.event), outcome });
     }
     if (rejected.length > 0) await this.deadLetter(rejected, partition);
     // Counted once the batch is through: a failed batch is consumed again and would count twice.
@@ -112,20 +130,24 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
     this.processed += messages.length;
   }
 
-  private async deadLetter(rejected: Rejected[], partition: number): Promise<void> {
-    for (const { message, reason } of rejected) this.logger.warn(`dead-lettered offset ${message.offset}: ${reason}`);
-    await this.producer.send({
-      topic: this.topics.eventsDeadLetter,
-      acks: -1,
-      messages: rejected.map(({ message, reason }) => ({
-        key: message.key,
-        value: message.value,
-        headers: {
-          ...(message.headers as IHeaders),
-          'x-beckon-reason': reason,
-          'x-beckon-source': `${this.topics.events}/${partition}/${message.offset}`,
-        },
-      })),
+  /** Projects events and lets triggers react, in one transaction; resolves with the ids that were new. */
+  private async store(incoming: IncomingEvent[]): Promise<ReadonlySet<string>> {
+    return this.dataSource.transaction(async (tx) => {
+      const facts = await this.projector.project(tx, incoming);
+      await this.triggers.handle(tx, facts);
+      return facts.fresh;
     });
+  }
+
+  private async deadLetter(rejected: DeadLetter[], partition: number): Promise<void> {
+    for (const { message, reason } of rejected) {
+      this.logger.warn(`dead-lettered offset ${message.offset}: ${reason.slice(0, 300)}`);
+    }
+    const records = rejected.map((letter) =>
+      deadLetterRecord(letter, `${this.topics.events}/${partition}/${letter.message.offset}`),
+    );
+    for (const request of inRequests(records)) {
+      await this.producer.send({ topic: this.topics.eventsDeadLetter, acks: -1, messages: request });
+    }
   }
 }
