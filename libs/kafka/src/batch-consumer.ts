@@ -138,11 +138,12 @@ export class BatchConsumer {
         this.options.handle(batch.messages, batch.partition, payload),
       );
     } catch (error) {
-      this.progress.batchFailed(batch.topic, batch.partition, error);
+      const failures = this.progress.batchFailed(batch.topic, batch.partition, error);
+      // The stack once per stall; after that one line per attempt, every few seconds while the fault lasts.
+      const detail =
+        error instanceof Error ? (failures === 1 ? (error.stack ?? error.message) : error.message) : String(error);
       this.logger.error(
-        `${batch.topic}/${batch.partition} batch from offset ${batch.firstOffset()} failed, retried after a backoff: ${
-          error instanceof Error ? (error.stack ?? error.message) : String(error)
-        }`,
+        `${batch.topic}/${batch.partition} batch from offset ${batch.firstOffset()} failed (attempt ${failures}), retried after a backoff: ${detail}`,
       );
       // Retriable whatever it was (kafkajs gives up on a TypeError): the batch is fetched again, the stall reported.
       throw new KafkaJSError(error instanceof Error ? error : new Error(String(error)), { retriable: true });

@@ -37,10 +37,12 @@ export class PartitionStalls {
     state.pendingSince ??= now;
   }
 
-  batchFailed(topic: string, partition: number, error: unknown): void {
+  /** Returns how many times in a row the partition's batch has failed now. */
+  batchFailed(topic: string, partition: number, error: unknown): number {
     const state = this.stateOf(topic, partition);
     state.failures += 1;
     state.lastError = describe(error);
+    return state.failures;
   }
 
   batchDone(topic: string, partition: number, now: number): void {
