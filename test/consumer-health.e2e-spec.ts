@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, KafkaMessage, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
+import { createEngineApp } from '../apps/engine/src/create-engine-app';
 import { createEmailApp } from '../apps/email/src/email.app';
 import { BeckonConfig } from '../libs/config/src';
 import { consumerGroup, topicNames, TopicNames } from '../libs/contracts/src';
@@ -146,6 +147,107 @@ describe('consumer health: a partition that makes no progress is reported, and c
       `consumer-health: 503 reported ${reportedAfterMs} ms after the produce (threshold ${STALL_MS} ms, ` +
         `${stall.failures} failed attempt(s)); sent ${sentAfterMs} ms after the fault ended`,
     );
+  });
+});
+
+describe('engine health: the storefront consumer while its database refuses connections', () => {
+  let databaseUrl: string;
+  let config: BeckonConfig;
+  let engine: INestApplication;
+  let producer: Producer;
+  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase('engine_health');
+    config = testConfig(databaseUrl, { CONSUMER_STALL_MS: String(STALL_MS) });
+    engine = await createEngineApp(config);
+    await engine.listen(0, '127.0.0.1');
+    const kafka = new Kafka({
+      clientId: 'engine-health-test',
+      brokers: config.KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
+    producer = kafka.producer();
+    await producer.connect();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    const name = new URL(databaseUrl).pathname.slice(1);
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => undefined);
+    await producer?.disconnect();
+    await engine?.close();
+    await admin.end();
+    if (databaseUrl) await dropTestDatabase(databaseUrl);
+  });
+
+  async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(`${await engine.getUrl()}/health`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('names the stuck partition and the refused connection, stores the event once the database is back, and is healthy again', async () => {
+    await eventually(async () => ((await health()).status === 200 ? true : undefined), 'the engine to be healthy');
+    const name = new URL(databaseUrl).pathname.slice(1);
+    const topics = topicNames(config.KAFKA_EVENTS_TOPIC, config.KAFKA_INTERNAL_PREFIX);
+
+    // The database goes away for this engine: its connections are cut and new ones refused.
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    const userId = `down-dana-${randomUUID()}`;
+    await producer.send({
+      topic: topics.events,
+      messages: [
+        {
+          partition: 1,
+          key: userId,
+          value: JSON.stringify({
+            type: 'identify',
+            messageId: randomUUID(),
+            timestamp: new Date().toISOString(),
+            userId,
+            traits: { email: `${userId}@example.com` },
+          }),
+        },
+      ],
+    });
+
+    const stalled = await eventually(async () => {
+      const answer = await health();
+      return Array.isArray(answer.body.stalled) ? answer : undefined;
+    }, 'GET /health to name a stalled partition');
+    expect(stalled.status).toBe(503);
+    expect(stalled.body.stalled).toEqual([
+      expect.objectContaining({
+        topic: topics.events,
+        partition: 1,
+        lastError: expect.stringMatching(/not currently accepting connections|terminating connection/),
+      }),
+    ]);
+    const samples = await scrape(await engine.getUrl());
+    expect(valueOf(samples, STALLED_GAUGE, { group: consumerGroup(config.KAFKA_INTERNAL_PREFIX, 'engine') })).toBe(1);
+
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    const back = Date.now();
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      await eventually(async () => {
+        const { rowCount } = await db.query('SELECT 1 FROM customers WHERE id = $1', [userId]);
+        return rowCount === 1 ? true : undefined;
+      }, 'the event to be stored once the database is back');
+    } finally {
+      await db.end();
+    }
+    const storedAfterMs = Date.now() - back;
+    const healthy = await eventually(async () => {
+      const answer = await health();
+      return answer.status === 200 ? answer : undefined;
+    }, 'GET /health to answer 200 again');
+    expect(healthy.body).toEqual({ status: 'ok', checks: { postgres: 'up', kafka: 'up' } });
+    const after = await scrape(await engine.getUrl());
+    expect(valueOf(after, STALLED_GAUGE, { group: consumerGroup(config.KAFKA_INTERNAL_PREFIX, 'engine') })).toBe(0);
+    console.log(`engine-health: event stored ${storedAfterMs} ms after the database accepted connections again`);
   });
 });
 
