@@ -544,6 +544,11 @@ describe('delivery services: email and web push, exactly once as the shopper see
       await produce(childTopics.webPushDispatch, 'nina', pushMessage(id, 'nina', [subscription]));
       await endpoint.waitFor((p) => p.endpoint === subscription.endpoint, 20_000);
       await settled(id, 'sent');
+      // It did not fail on the way: the push went out once, and the service is still up and healthy.
+      // (Its log is not searched for "error": kafkajs reports a leader election on a fresh topic in words like that.)
+      expect(endpoint.requestCount(subscription.endpoint)).toBe(1);
+      expect(running(child)).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
 
       // Nest closes the application, then re-raises the signal to end the process.
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -551,7 +556,6 @@ describe('delivery services: email and web push, exactly once as the shopper see
       );
       child.kill('SIGTERM');
       expect(await exited).toEqual({ code: null, signal: 'SIGTERM' });
-      expect(output.join('')).not.toMatch(/error/i);
     });
   });
 });

@@ -113,6 +113,34 @@ describe('logging and metrics', () => {
   });
 });
 
+describe('consumer liveness', () => {
+  it('reports a stall after 60 s and leaves a dead member 8 s, heartbeating every second, by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      CONSUMER_STALL_MS: 60_000,
+      CONSUMER_SESSION_TIMEOUT_MS: 8_000,
+      CONSUMER_HEARTBEAT_INTERVAL_MS: 1_000,
+      CONSUMER_REBALANCE_TIMEOUT_MS: 30_000,
+      CONSUMER_RETRY_INITIAL_MS: 300,
+      CONSUMER_RETRY_MAX_MS: 4_000,
+    });
+  });
+
+  it('refuses heartbeats too rare for the session and a backoff that would outlast it', () => {
+    const message = errorOf(() =>
+      loadConfig({
+        CONSUMER_SESSION_TIMEOUT_MS: '6000',
+        CONSUMER_HEARTBEAT_INTERVAL_MS: '3000',
+        CONSUMER_RETRY_MAX_MS: '5000',
+      }),
+    ).message;
+    expect(message).toContain('CONSUMER_HEARTBEAT_INTERVAL_MS');
+    expect(message).toContain('CONSUMER_RETRY_MAX_MS');
+    expect(errorOf(() => loadConfig({ CONSUMER_RETRY_INITIAL_MS: '5000' })).message).toContain(
+      'CONSUMER_RETRY_INITIAL_MS',
+    );
+  });
+});
+
 describe('web push', () => {
   it('speaks HTTP/2 with 256 pushes in flight and an encryption thread per core by default', () => {
     const config = loadConfig({});

@@ -93,6 +93,27 @@ export const configSchema = z.object({
   TIMER_BACKLOG_REFRESH_MS: z.coerce.number().int().min(10).default(15_000),
   /** `json`: one JSON object per line, for log collectors; `plain`: one readable line, for a terminal. */
   LOG_FORMAT: z.enum(['json', 'plain']).default('json'),
+  /**
+   * A consumer that has not got past a partition's waiting messages for this long makes /health answer
+   * 503 naming the partition and the handler's last error (and counts in beckon_kafka_stalled_partitions).
+   */
+  CONSUMER_STALL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * How long the broker waits for a silent consumer before handing its partitions to the others: a
+   * SIGKILLed service's partitions wait this long, so short; the broker's floor is
+   * group.min.session.timeout.ms (6 s by default). Batches heartbeat while they are handled.
+   */
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(8_000),
+  CONSUMER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
+  /** How long a rebalance waits for the live members to rejoin (a member rejoins once its batch in hand is done). */
+  CONSUMER_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * Backoff of a failing batch, retried forever: doubling from the first to the longest wait. The longest
+   * is how soon a consumer notices that a fault (database down) is over; no heartbeat is sent while
+   * waiting, so it must stay under half the session timeout.
+   */
+  CONSUMER_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(300),
+  CONSUMER_RETRY_MAX_MS: z.coerce.number().int().min(10).default(4_000),
   /** Metrics/health port of the headless services (engine, email, webpush); 0 picks a free port. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
@@ -101,6 +122,27 @@ const DKIM_KEYS = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
 
 /** The environment, with the checks that span several variables. */
 const environmentSchema = configSchema.superRefine((config, ctx) => {
+  if (config.CONSUMER_HEARTBEAT_INTERVAL_MS * 3 > config.CONSUMER_SESSION_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CONSUMER_HEARTBEAT_INTERVAL_MS'],
+      message: 'must be at most a third of CONSUMER_SESSION_TIMEOUT_MS',
+    });
+  }
+  if (config.CONSUMER_RETRY_MAX_MS * 2 > config.CONSUMER_SESSION_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CONSUMER_RETRY_MAX_MS'],
+      message: 'must be at most half of CONSUMER_SESSION_TIMEOUT_MS (no heartbeat while a failed batch waits)',
+    });
+  }
+  if (config.CONSUMER_RETRY_INITIAL_MS > config.CONSUMER_RETRY_MAX_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CONSUMER_RETRY_INITIAL_MS'],
+      message: 'must not exceed CONSUMER_RETRY_MAX_MS',
+    });
+  }
   const set = DKIM_KEYS.filter((key) => config[key]);
   if (set.length > 0 && set.length < DKIM_KEYS.length) {
     for (const key of DKIM_KEYS.filter((k) => !config[k])) {

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { consumerGroup, TopicNames } from '@beckon/contracts';
-import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
+import { BatchConsumer, consumerSettings, KAFKA, KAFKA_PRODUCER, PartitionStall, TOPICS } from '@beckon/kafka';
 import { ConsumerLagGauge } from '@beckon/observability';
 import { DeliveryBatch, DeliveryChannel } from './delivery-batch';
 import { DeliveryChannelName, DeliveryLedger } from './delivery-ledger';
@@ -17,18 +17,6 @@ const ROUTES: Record<DeliveryChannelName, { topic: keyof TopicNames; deadLetter:
   email: { topic: 'emailDispatch', deadLetter: 'emailDeadLetter' },
   webpush: { topic: 'webPushDispatch', deadLetter: 'webPushDeadLetter' },
 };
-
-/** Sends can outlast the session timeout (retries, Retry-After): keep the group membership alive meanwhile. */
-async function whileHeartbeating<T>(payload: EachBatchPayload, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => {
-    payload.heartbeat().catch(() => undefined); // a rebalance is reported by the next commit, not here
-  }, 1_000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 /** Consumes the channel's dispatch topic in batches through the delivery ledger. */
 @Injectable()
@@ -57,8 +45,10 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
       groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, channel.name),
       topic: topics[route.topic],
       observer: new ConsumerLagGauge(registry),
-      handle: async (messages, partition, payload) => {
-        const report = await whileHeartbeating(payload, () => batch.handle(messages));
+      // Sends can outlast the session timeout (retries, Retry-After): BatchConsumer heartbeats meanwhile.
+      settings: consumerSettings(config),
+      handle: async (messages, partition) => {
+        const report = await batch.handle(messages);
         logger.debug(`partition ${partition}: ${messages.length} message(s) ${JSON.stringify(report)}`);
       },
     });
@@ -67,6 +57,14 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
   /** True once the consumer has joined its group. */
   get isReady(): boolean {
     return this.consumer.isReady;
+  }
+
+  get groupId(): string {
+    return this.consumer.groupId;
+  }
+
+  stalledPartitions(): PartitionStall[] {
+    return this.consumer.stalledPartitions();
   }
 
   async onApplicationBootstrap(): Promise<void> {

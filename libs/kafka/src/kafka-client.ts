@@ -1,20 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { Admin, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { kafkaLogLevel } from './kafka-log-level';
 
-const nestLevel: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'log',
-  [logLevel.DEBUG]: 'debug',
-};
-
-/** Routes kafkajs logs through Nest's logger so every service logs in one format. */
+/** Routes kafkajs logs through Nest's logger so every service logs in one format; retried broker weather as warnings. */
 function kafkaLogCreator() {
   const logger = new Logger('kafkajs');
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      logger[nestLevel[level] ?? 'log'](`${message} ${JSON.stringify(extra)}`);
+      logger[kafkaLogLevel(level, log)](`${message} ${JSON.stringify(extra)}`);
     };
 }
 

@@ -2,7 +2,7 @@ export { HealthController } from './health/health.controller';
 export { HealthModule } from './health/health.module';
 export type { HealthOptions } from './health/health.module';
 export { HealthService } from './health/health.service';
-export type { ConsumerReadiness, HealthReport } from './health/health.service';
+export type { ConsumerReadiness, HealthReport, StalledPartitionReport } from './health/health.service';
 export { plainLine, toLogEntry } from './logging/log-entry';
 export { loggerFor, ServiceLogger, withCorrelation } from './logging/service-logger';
 export type {

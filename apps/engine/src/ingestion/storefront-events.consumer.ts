@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { consumerGroup, CORRELATION_HEADER, TopicNames } from '@beckon/contracts';
 import { parseStorefrontEvent } from '@beckon/events';
-import { BatchConsumer, KAFKA, KAFKA_PRODUCER, TOPICS } from '@beckon/kafka';
+import { BatchConsumer, consumerSettings, KAFKA, KAFKA_PRODUCER, PartitionStall, TOPICS } from '@beckon/kafka';
 import { describeDatabaseError, isTransientDatabaseFault } from '@beckon/persistence';
 import { eventLabel } from '../observability/event-label';
 import { EngineMetrics } from '../observability/engine-metrics';
@@ -58,11 +58,21 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
       handle: (messages, partition) => this.handleBatch(messages, partition),
       partitionsConsumedConcurrently: 4,
       observer: metrics.consumerLag,
+      settings: consumerSettings(config),
     });
   }
 
   get isReady(): boolean {
     return this.consumer.isReady;
+  }
+
+  get groupId(): string {
+    return this.consumer.groupId;
+  }
+
+  /** Partitions stuck for longer than CONSUMER_STALL_MS: /health answers 503 naming them. */
+  stalledPartitions(): PartitionStall[] {
+    return this.consumer.stalledPartitions();
   }
 
   get processedCount(): number {
