@@ -5,7 +5,12 @@
  */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
-const ANY_BODY_PATHS = /^\/u\//;
+const ANY_BODY_PATHS = /^\/u\//i; // Express matches routes case-insensitively
+
+/** Whether the route behind this path reads its body at all (the one-click unsubscribe does not). */
+export function readsBody(path: string): boolean {
+  return !ANY_BODY_PATHS.test(path);
+}
 
 export function mediaTypeOf(contentType: string | undefined): string | undefined {
   return contentType?.split(';', 1)[0]?.trim().toLowerCase();
@@ -20,7 +25,7 @@ export function carriesBody(headers: { 'content-length'?: string; 'transfer-enco
 
 /** The 415 message for a body this path will not take, or null when it may go on. */
 export function unsupportedBodyReason(path: string, contentType: string | undefined): string | null {
-  if (ANY_BODY_PATHS.test(path)) return null;
+  if (!readsBody(path)) return null;
   const mediaType = mediaTypeOf(contentType);
   if (mediaType !== undefined && JSON_MEDIA_TYPE.test(mediaType)) return null;
   return mediaType === undefined || mediaType === ''

@@ -1,16 +1,17 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ValidationFailedException } from '../errors/validation-failed.exception';
-import { carriesBody, unsupportedBodyReason } from './content-type-policy';
+import { carriesBody, readsBody, unsupportedBodyReason } from './content-type-policy';
 import { findUnstorableValue, unstorableUrlReason } from './unstorable-text';
 
 /** What these middlewares read of Express's request. */
 interface RawRequest {
   method: string;
   url: string;
-  path?: string;
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
 }
+
+const pathOf = (request: RawRequest): string => request.url.split('?', 1)[0] ?? '';
 
 type Next = (error?: unknown) => void;
 
@@ -29,16 +30,18 @@ export function refuseUnreadableRequest(request: RawRequest, _response: unknown,
   const target = unstorableUrlReason(request.url);
   if (target !== null) return next(new BadRequestException(`the request path or query ${target}`));
   if (carriesBody(request.headers)) {
-    const path = request.url.split('?', 1)[0] ?? '';
-    const unsupported = unsupportedBodyReason(path, header(request, 'content-type'));
+    const unsupported = unsupportedBodyReason(pathOf(request), header(request, 'content-type'));
     if (unsupported !== null) return next(new UnsupportedMediaTypeException(unsupported));
   }
   next();
 }
 
-/** Runs after the JSON parser: a body holding a string PostgreSQL cannot store is a 400 naming the field. */
+/**
+ * Runs after the body parsers: a body holding a string PostgreSQL cannot store is a 400 naming the
+ * field. A body no route reads (the one-click unsubscribe's) is left alone, as that route promises.
+ */
 export function refuseUnstorableBody(request: RawRequest, _response: unknown, next: Next): void {
-  if (request.body === undefined || request.body === null) return next();
+  if (request.body === undefined || request.body === null || !readsBody(pathOf(request))) return next();
   const found = findUnstorableValue(request.body, 'body');
   if (found !== null) return next(new ValidationFailedException([found]));
   next();
