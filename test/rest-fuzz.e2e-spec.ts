@@ -115,6 +115,8 @@ const UNDOCUMENTED_ROUTES: RouteUnderTest[] = [
   { method: 'GET', template: '/dashboard/{file}', queryNames: [], takesBody: false },
   { method: 'GET', template: '/metrics', queryNames: [], takesBody: false },
   { method: 'POST', template: '/v1/no-such-route/{id}', queryNames: [], takesBody: true },
+  { method: 'DELETE', template: '/v1/caps', queryNames: [], takesBody: false },
+  { method: 'PATCH', template: '/U/{token}', queryNames: [], takesBody: true },
 ];
 
 describe('REST under hostile input', () => {
@@ -198,6 +200,16 @@ describe('what each class of bad input answers', () => {
     const body = (await response.json()) as { statusCode: number; error: string; message: unknown };
     expect({ status: response.status, statusCode: body.statusCode }).toEqual({ status, statusCode: status });
     expect(body.message).toEqual(expect.anything());
+  });
+
+  it('lists these refusals in the OpenAPI document, route by route', async () => {
+    const { paths } = (await (await fetch(`${baseUrl}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(Object.keys(paths['/v1/events']!.post!.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+    expect(Object.keys(paths['/v1/caps']!.put!.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+    expect(Object.keys(paths['/v1/customers/{id}']!.get!.responses)).toContain('400');
+    expect(Object.keys(paths['/u/{token}']!.post!.responses)).toEqual(expect.arrayContaining(['400', '413']));
   });
 
   it('still takes a form-encoded one-click unsubscribe (RFC 8058) on a valid token', async () => {
