@@ -143,6 +143,36 @@ export function percentEncode(text: string): string {
   return encoded;
 }
 
+/** Stands for a number JSON can write but JavaScript cannot hold (1e400, 30 digits); swapped in after stringify. */
+const RAW_NUMBER_MARKER = '__raw_number__';
+const RAW_NUMBERS = [
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '-0',
+  '1E13',
+  '0.0000000000000000000001',
+  '1e-400',
+];
+
+/**
+ * Follows the choices down to a leaf of the example and replaces it by a hostile value of the same
+ * JSON type (a string by a hostile string, a number by a hostile or unrepresentable number), so the
+ * rest of the body stays valid and the request reaches the route's storage.
+ */
+function mutateLeaf(example: unknown, choices: number[], text: string, number: number | string): unknown {
+  if (typeof example === 'string') return text;
+  if (typeof example === 'number') return number;
+  if (typeof example !== 'object' || example === null) return example;
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(example) ? [...example] : { ...example };
+  const keys = Object.keys(copy);
+  if (keys.length === 0) return copy;
+  const [first = 0, ...rest] = choices;
+  const key = keys[first % keys.length]!;
+  (copy as Record<string, unknown>)[key] = mutateLeaf((copy as Record<string, unknown>)[key], rest, text, number);
+  return copy;
+}
+
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 
 const malformedJson = fc.constantFrom(
@@ -174,12 +204,32 @@ type BodyChoice = { body: string | Buffer; contentType?: string; encoding?: stri
 
 function bodyArbitrary(route: RouteUnderTest): fc.Arbitrary<BodyChoice> {
   const example = route.exampleBody ?? {};
-  return fc.oneof(
-    fc.tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), hostileValue).map(([choices, value]) => ({
+  // The mutated examples weigh most: they pass validation up to one field and reach storage.
+  const memberMutation = fc
+    .tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), hostileValue)
+    .map(([choices, value]) => ({
       body: JSON.stringify(mutate(example, choices, value)) ?? 'null',
       contentType: 'application/json',
       shape: 'valid example with one hostile member',
-    })),
+    }));
+  const leafMutation = fc
+    .tuple(
+      fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+      fc.constantFrom(...HOSTILE_STRINGS),
+      fc.oneof(fc.constantFrom(...HOSTILE_NUMBERS), fc.constant(RAW_NUMBER_MARKER)),
+      fc.constantFrom(...RAW_NUMBERS),
+    )
+    .map(([choices, text, number, raw]) => ({
+      body: (JSON.stringify(mutateLeaf(example, choices, text, number)) ?? 'null').replaceAll(
+        `"${RAW_NUMBER_MARKER}"`,
+        raw,
+      ),
+      contentType: 'application/json',
+      shape: 'valid example with one leaf of the same type made hostile',
+    }));
+  return fc.oneof(
+    { arbitrary: leafMutation, weight: 6 },
+    { arbitrary: memberMutation, weight: 3 },
     hostileValue.map((value) => ({
       body: JSON.stringify(value) ?? 'null',
       contentType: 'application/json',
