@@ -1,6 +1,9 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { Kafka, logLevel } from 'kafkajs';
 import { INestApplication } from '@nestjs/common';
 import { createApiApp } from '../apps/api/src/create-api-app';
+import { BeckonConfig } from '../libs/config/src';
 import { createUnsubscribeToken } from '../libs/consent/src';
 import { HostileRequest, hostileRequestsFor, OVERSIZED_BYTES, RouteUnderTest } from './support/hostile-requests';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
@@ -25,12 +28,14 @@ interface Answer {
 }
 
 let databaseUrl: string;
+let config: BeckonConfig;
 let app: INestApplication | undefined;
 let baseUrl: string;
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('rest_fuzz');
-  app = await createApiApp(testConfig(databaseUrl));
+  config = testConfig(databaseUrl);
+  app = await createApiApp(config);
   await app.listen(0, '127.0.0.1');
   baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 });
@@ -210,6 +215,42 @@ describe('what each class of bad input answers', () => {
     expect(Object.keys(paths['/v1/caps']!.put!.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
     expect(Object.keys(paths['/v1/customers/{id}']!.get!.responses)).toContain('400');
     expect(Object.keys(paths['/u/{token}']!.post!.responses)).toEqual(expect.arrayContaining(['400', '413']));
+  });
+
+  it('produces a batch too large for one Kafka request in several (a 503 before: the broker refused it)', async () => {
+    // Base64 of random bytes hardly compresses: three ~700 KB events are over the broker's 1 MB
+    // per batch even gzipped, yet each event is valid and under the 1 MB event limit.
+    const event = () => ({
+      type: 'track',
+      event: 'Fuzz Blob',
+      messageId: `m-${randomUUID()}`,
+      timestamp: new Date().toISOString(),
+      userId: 'fuzz-blob',
+      properties: { blob: randomBytes(525_000).toString('base64') },
+    });
+    const kafka = new Kafka({
+      clientId: `rest-fuzz-${randomUUID()}`,
+      brokers: config.KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topicSize = async (): Promise<number> =>
+      (await admin.fetchTopicOffsets(config.KAFKA_EVENTS_TOPIC)).reduce(
+        (sum, partition) => sum + Number(partition.high),
+        0,
+      );
+    try {
+      const before = await topicSize();
+      const response = await fetch(
+        `${baseUrl}/v1/events`,
+        json(JSON.stringify({ batch: [event(), event(), event()] })),
+      );
+      expect({ status: response.status, body: await response.json() }).toEqual({ status: 202, body: { accepted: 3 } });
+      expect(await topicSize()).toBe(before + 3);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('still takes a form-encoded one-click unsubscribe (RFC 8058) on a valid token', async () => {
