@@ -190,6 +190,13 @@ describe('what each class of bad input answers', () => {
     ['a stray % in the query', 400, '/v1/dispatches?customerId=100%', { headers: MARKETER }],
     ['a NUL in a query value', 400, '/v1/dispatches?customerId=a%00', { headers: MARKETER }],
     ['a NUL in the unsubscribe token', 400, '/u/%00', {}],
+    [
+      'a stats range starting past year 9999 in UTC',
+      400,
+      '/v1/dispatches/stats?since=9999-12-31T23%3A59%3A59-23%3A59',
+      { headers: MARKETER },
+    ],
+    ['a stats range from year 0', 400, '/v1/dispatches/stats?since=0000-01-01T00%3A00%3A00Z', { headers: MARKETER }],
     ['a giant page size', 400, '/v1/dispatches?limit=1e308', { headers: MARKETER }],
     ['a duplicated query parameter', 400, '/v1/dispatches?limit=1&limit=2', { headers: MARKETER }],
     ['an unknown query parameter', 400, '/v1/dispatches?x=1', { headers: MARKETER }],
