@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { BeckonConfig } from '@beckon/config';
 import { loggerFor, ServiceAppOptions } from '@beckon/observability';
 import { ApiModule } from './api.module';
+import { refuseUnreadableRequest, refuseUnstorableBody } from './input-safety/input-safety.middleware';
 import { setupOpenApi } from './openapi/setup-openapi';
 
 /**
@@ -23,9 +24,13 @@ export async function createApiApp(config: BeckonConfig, options: ServiceAppOpti
       logger,
       bodyParser: true,
     });
+    // Order matters: the request target and content type are checked before anything parses them,
+    // the parsed body before any route reads it.
+    app.use(refuseUnreadableRequest);
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
     // RFC 8058 one-click POSTs are form-encoded and tiny.
     app.useBodyParser('urlencoded', { limit: '10kb', extended: false });
+    app.use(refuseUnstorableBody);
     app.disable('x-powered-by');
     setupOpenApi(app);
     await app.init();

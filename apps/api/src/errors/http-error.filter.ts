@@ -34,6 +34,19 @@ const MIDDLEWARE_MESSAGES: Record<string, string> = {
   'charset.unsupported': 'the request body charset is not supported',
 };
 
+/**
+ * SQLSTATE class 22 (data exception: invalid encoding, numeric overflow, bad datetime, string too
+ * long) is raised by a value, not by the server's state, and the API only stores values that came
+ * in a request. The edge refuses such values first; this is the last line of defence, so a value
+ * the validation missed is still the client's 400, while every other database error (connection
+ * lost, deadlock, constraint bug) stays a 500.
+ */
+function inputDataExceptionOf(exception: unknown): string | null {
+  const candidate = exception as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) ? code : null;
+}
+
 function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
@@ -54,6 +67,14 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (isMiddlewareError(exception)) {
     const message = (exception.type && MIDDLEWARE_MESSAGES[exception.type]) ?? exception.message;
     return { statusCode: exception.status, error: reasonPhrase(exception.status), message };
+  }
+  const sqlState = inputDataExceptionOf(exception);
+  if (sqlState !== null) {
+    return {
+      statusCode: 400,
+      error: reasonPhrase(400),
+      message: `a value in the request cannot be stored (SQLSTATE ${sqlState})`,
+    };
   }
   // Anything else is our bug: its text may hold internals, so the client gets a generic message.
   return { statusCode: 500, error: reasonPhrase(500), message: 'internal error' };

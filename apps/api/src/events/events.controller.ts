@@ -30,6 +30,12 @@ export class EventsController {
   })
   @ApiResponse({ status: 202, description: 'produced to the events topic', schema: ref('EventsAccepted') })
   @ApiValidationError('an event is invalid; nothing was produced')
+  @ApiResponse({
+    status: 413,
+    description:
+      'the body is over 5 MB, or an event is larger than the broker takes even gzip-compressed; nothing was produced',
+    schema: ref('Error'),
+  })
   @ApiResponse({ status: 503, description: 'Kafka did not take the events; retry', schema: ref('Error') })
   async ingest(@Body() body: unknown, @Req() request: HttpRequest): Promise<{ accepted: number }> {
     const events = prepareEvents(body);

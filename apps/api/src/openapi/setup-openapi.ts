@@ -4,6 +4,7 @@ import { CAPS_SCHEMAS } from '../caps/caps.openapi';
 import { CUSTOMER_SCHEMAS } from '../customers/customer.openapi';
 import { DISPATCH_SCHEMAS } from '../dispatches/dispatch.openapi';
 import { ERROR_SCHEMAS } from '../errors/error.openapi';
+import { documentInputRefusals, INPUT_REFUSALS_DESCRIPTION } from '../errors/input-refusals.openapi';
 import { EVENT_SCHEMAS } from '../events/events.openapi';
 import { HEALTH_SCHEMAS } from '../health/health.openapi';
 import { API_KEY_HEADER } from '../auth/api-key.guard';
@@ -19,7 +20,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Trigger rules, frequency caps and quiet hours, the dispatch log, customers and HTTP event ingest. Every /v1 call needs the X-API-Key header: ' +
         'the marketer role may read and write, the ops role may only read. Errors are {statusCode, error, message}; ' +
         'a 400 lists field messages and an `errors` array of {field, message}. Every response carries X-Correlation-Id: the ' +
-        "request's own when it sent a short token, else a new UUID; events posted to /v1/events carry it to the dispatches they start.",
+        "request's own when it sent a short token, else a new UUID; events posted to /v1/events carry it to the dispatches they start. " +
+        INPUT_REFUSALS_DESCRIPTION,
     )
     .setVersion('1')
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_SECURITY)
@@ -39,6 +41,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       ...HEALTH_SCHEMAS,
     },
   };
+  documentInputRefusals(document);
   return document;
 }
 
