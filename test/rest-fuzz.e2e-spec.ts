@@ -203,6 +203,14 @@ describe('what each class of bad input answers', () => {
     ['malformed JSON', 400, '/v1/rules', json('{"name":')],
     ['a lone surrogate in a JSON string', 400, '/v1/rules', json('{"name":"\\ud800"}')],
     ['a NUL in a JSON key', 400, '/v1/events', json('{"\\u0000":1}')],
+    [
+      'an event with price 1e13',
+      400,
+      '/v1/events',
+      json(
+        '{"type":"track","event":"Product Added","messageId":"m-big","timestamp":"2025-01-01T00:00:00Z","userId":"u","properties":{"product_id":"p","price":1e13}}',
+      ),
+    ],
     ['JSON nested 100,000 deep', 400, '/v1/rules', json('['.repeat(100_000) + ']'.repeat(100_000))],
     ['a body over 5 MB', 413, '/v1/events', json(`{"a":"${'x'.repeat(OVERSIZED_BYTES)}"}`)],
     ['a text/plain body', 415, '/v1/rules', json('{}', { 'Content-Type': 'text/plain' })],
@@ -213,6 +221,16 @@ describe('what each class of bad input answers', () => {
     const body = (await response.json()) as { statusCode: number; error: string; message: unknown };
     expect({ status: response.status, statusCode: body.statusCode }).toEqual({ status, statusCode: status });
     expect(body.message).toEqual(expect.anything());
+  });
+
+  it('accepts an event whose name holds a lone surrogate, repaired as the engine repairs it on Kafka', async () => {
+    const response = await fetch(
+      `${baseUrl}/v1/events`,
+      json(
+        '{"type":"identify","messageId":"m-sur","timestamp":"2025-01-01T00:00:00Z","userId":"u","traits":{"first_name":"A\\ud800"}}',
+      ),
+    );
+    expect(response.status).toBe(202);
   });
 
   it('lists these refusals in the OpenAPI document, route by route', async () => {

@@ -35,6 +35,23 @@ describe('prepareEvents', () => {
     expect(prepareEvents(event)).toEqual([{ key: '7', value: JSON.stringify(event) }]);
   });
 
+  it('produces a lone surrogate repaired, as the engine would store it', () => {
+    const event = { ...base, type: 'identify', userId: 'u-1', traits: { first_name: 'Ana\ud800' } };
+    const [out] = prepareEvents(event);
+    expect(JSON.parse(out.value).traits.first_name).toBe('Ana\uFFFD');
+  });
+
+  it('refuses what the columns cannot hold, with the parser reason', () => {
+    const errors = errorsOf({
+      ...base,
+      type: 'track',
+      event: 'Product Added',
+      userId: 'u-1',
+      properties: { product_id: 'p1', price: 1e13 },
+    });
+    expect(errors[0].message).toMatch(/properties\.price/);
+  });
+
   it('names every invalid event of a batch by its index', () => {
     const valid = { ...base, type: 'identify', userId: 'u-1' };
     const errors = errorsOf({ batch: [valid, { ...valid, timestamp: 'now' }, 'text', valid] });

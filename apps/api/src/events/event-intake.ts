@@ -52,7 +52,8 @@ export function prepareEvents(body: unknown): OutgoingEvent[] {
     const parsed = isPlainObject(event)
       ? parseStorefrontEvent(value)
       : { ok: false as const, reason: 'must be a JSON object' };
-    if (parsed.ok) outgoing.push({ key: partitionKey(parsed.event), value });
+    // The parser's text: a lone surrogate already repaired, so the topic carries what will be stored.
+    if (parsed.ok) outgoing.push({ key: partitionKey(parsed.event), value: parsed.text });
     else errors.push({ field: field(index), message: parsed.reason });
   });
   if (errors.length > 0) throw new ValidationFailedException(errors);

@@ -42,7 +42,8 @@ export function refuseUnreadableRequest(request: RawRequest, _response: unknown,
  */
 export function refuseUnstorableBody(request: RawRequest, _response: unknown, next: Next): void {
   if (request.body === undefined || request.body === null || !readsBody(pathOf(request))) return next();
-  const found = findUnstorableValue(request.body, 'body');
+  // Events are judged as the engine judges them on Kafka: a lone surrogate is repaired, not refused.
+  const found = findUnstorableValue(request.body, 'body', { repairsSurrogates: pathOf(request) === '/v1/events' });
   if (found !== null) return next(new ValidationFailedException([found]));
   next();
 }

@@ -49,3 +49,15 @@ describe('unstorableUrlReason', () => {
     expect(unstorableUrlReason('/v1/dispatches?customerId=100%')).toMatch(/two hex digits/);
   });
 });
+
+describe('findUnstorableValue for a route that repairs lone surrogates', () => {
+  it('lets lone surrogates through, since the events parser repairs them, and still refuses NUL', () => {
+    expect(
+      findUnstorableValue({ traits: { first_name: 'Ana\ud800' } }, 'body', { repairsSurrogates: true }),
+    ).toBeNull();
+    expect(findUnstorableValue({ traits: { first_name: 'A\u0000' } }, 'body', { repairsSurrogates: true })).toEqual({
+      field: 'body.traits.first_name',
+      message: 'must not contain NUL (\\u0000)',
+    });
+  });
+});

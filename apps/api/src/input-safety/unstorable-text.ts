@@ -8,7 +8,8 @@
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a string cannot be stored, or null when it can. */
-export function unstorableTextReason(text: string): string | null {
+export function unstorableTextReason(text: string, { repairsSurrogates = false } = {}): string | null {
+  if (repairsSurrogates) return text.includes('\u0000') ? 'must not contain NUL (\\u0000)' : null;
   const match = UNSTORABLE.exec(text);
   if (match === null) return null;
   return match[0] === '\u0000' ? 'must not contain NUL (\\u0000)' : 'must not contain a lone UTF-16 surrogate';
@@ -26,21 +27,26 @@ export interface UnstorableValue {
 /**
  * Walks a parsed JSON value (keys and string values) without recursion, so a body nested 100,000
  * deep cannot overflow the stack, and answers the first string that cannot be stored or a
- * nesting that is too deep.
+ * nesting that is too deep. `repairsSurrogates`: the route's own parser repairs lone surrogates
+ * (storefront events, as the engine does for Kafka producers), so only NUL is refused here.
  */
-export function findUnstorableValue(root: unknown, rootName: string): UnstorableValue | null {
+export function findUnstorableValue(
+  root: unknown,
+  rootName: string,
+  options: { repairsSurrogates?: boolean } = {},
+): UnstorableValue | null {
   const pending: Array<{ value: unknown; field: string; depth: number }> = [{ value: root, field: rootName, depth: 0 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value, field, depth } = next;
     if (typeof value === 'string') {
-      const reason = unstorableTextReason(value);
+      const reason = unstorableTextReason(value, options);
       if (reason !== null) return { field, message: reason };
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_JSON_DEPTH) return { field, message: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
     for (const [key, member] of Object.entries(value)) {
-      const reason = unstorableTextReason(key);
+      const reason = unstorableTextReason(key, options);
       if (reason !== null) return { field: `${field}.${JSON.stringify(key)}`, message: `key ${reason}` };
       pending.push({ value: member, field: `${field}.${key}`, depth: depth + 1 });
     }
