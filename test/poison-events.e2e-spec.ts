@@ -302,3 +302,61 @@ describe('engine: no event can stop the stream', () => {
     expect(events.filter((e) => deadLetters.has(e.id)).length).toBeGreaterThan(100);
   });
 });
+
+/**
+ * Found by the fault suite: each partition's batch held a pooled connection while the rule cache
+ * asked the pool for another, so with more partitions busy than spare connections, every batch
+ * waited for a connection no batch would give back, and the engine stopped for good.
+ */
+describe('engine: a database pool smaller than the partitions consumed at once', () => {
+  it('stores every event of four busy partitions with two connections', async () => {
+    const databaseUrl = await createTestDatabase('small_pool');
+    const config = testConfig(databaseUrl, { DATABASE_POOL_SIZE: '2' });
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    // A rule, so every batch consults the rule cache inside its transaction.
+    await db.query(
+      `INSERT INTO rules (name, trigger, enabled, params, steps, priority)
+       VALUES ('Cart', 'abandoned_cart', true, '{"minCartValue":0}', $1, 100)`,
+      [JSON.stringify([{ after: 'PT1H', channels: ['email'], email: { subject: 'x', text: 'x' } }])],
+    );
+    const app = await createEngineApp(config);
+    const { producer } = await connectProducer(config.KAFKA_BROKERS);
+    try {
+      await app.listen(0, '127.0.0.1');
+      await eventually(async () => app.get(StorefrontEventsConsumer).isReady, 30000, 'engine consumer to join');
+      const ids: string[] = [];
+      for (let wave = 0; wave < 5; wave++) {
+        const messages = Array.from({ length: 200 }, (_, i) => {
+          const id = `pool-${wave}-${i}`;
+          ids.push(id);
+          const userId = `u-pool-${i}`;
+          return {
+            key: userId,
+            value: JSON.stringify({
+              type: 'track',
+              event: 'Product Added',
+              messageId: id,
+              userId,
+              timestamp: new Date().toISOString(),
+              properties: { cart_id: `c-${userId}`, product_id: 'p1', price: 10 },
+            }),
+          };
+        });
+        await producer.send({ topic: config.KAFKA_EVENTS_TOPIC, acks: -1, messages });
+      }
+      await eventually(
+        async () =>
+          (await db.query(`SELECT count(*)::int AS n FROM customer_events WHERE message_id = ANY($1)`, [ids])).rows[0]
+            .n === ids.length,
+        60000,
+        'every event stored',
+      );
+    } finally {
+      await producer.disconnect();
+      await app.close();
+      await db.end();
+      await dropTestDatabase(databaseUrl);
+    }
+  });
+});

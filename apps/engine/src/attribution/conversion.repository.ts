@@ -44,7 +44,7 @@ export class ConversionRepository {
     if (orders.length === 0) return 0;
     const windows: Record<string, Record<string, number>> = {};
     const longest: Record<string, number> = {};
-    for (const rule of (await this.rules.all()).values()) {
+    for (const rule of (await this.rules.all(tx)).values()) {
       windows[rule.id] = attributionWindowsMs(rule.attributionWindows);
       longest[rule.id] = longestAttributionWindowMs(rule.attributionWindows);
     }

@@ -61,7 +61,7 @@ export class RestockFanoutWorker implements OnApplicationBootstrap, OnApplicatio
       await this.fanouts.advance(tx, job.productId, { scheduled: 0, status: 'sold_out' });
       return 'advanced';
     }
-    const rules = (await this.rules.enabledFor('back_in_stock')).map((rule) => ({
+    const rules = (await this.rules.enabledFor('back_in_stock', tx)).map((rule) => ({
       id: rule.id,
       firstDelayMs: firstStepDelayMs(rule),
     }));

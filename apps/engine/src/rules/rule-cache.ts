@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { RulePacing } from '@beckon/persistence';
 import { AttributionWindows, attributionWindows, Rule, RuleInput, Trigger } from '@beckon/rules';
 
@@ -19,6 +19,9 @@ interface RuleRow {
   updated_at: Date;
 }
 
+/** The pool, or the connection of a transaction under way. */
+type Queryable = Pick<DataSource | EntityManager, 'query'>;
+
 /** Changes whenever a rule is created, changed or (soft-)deleted: the API stamps updated_at on every write. */
 const VERSION_SQL = `SELECT count(*)::int AS n, max(updated_at) AS at FROM rules`;
 const versionOf = (row: { n: number; at: Date | null }): string => `${row.n}:${row.at?.toISOString() ?? ''}`;
@@ -28,6 +31,10 @@ const versionOf = (row: { n: number; at: Date | null }): string => `${row.n}:${r
  * them every few hundred milliseconds; the API writes them in another process. Work that must see
  * every rule committed before it started (an ingestion batch, a batch of due steps) first asks
  * refreshIfChanged, one tiny query.
+ *
+ * Work inside a transaction passes its EntityManager, so the cache queries on the connection that
+ * work already holds: asking the pool for a second one while holding the first deadlocks once every
+ * connection is held by a batch waiting for the rules (four partitions and the timers at start-up).
  */
 @Injectable()
 export class RuleCache {
@@ -40,35 +47,35 @@ export class RuleCache {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Live (not deleted) rules; disabled ones are included so a due step of a disabled rule can be ended. */
-  async all(): Promise<Map<string, Rule>> {
-    if (Date.now() - this.loadedAt > RuleCache.TTL_MS) await this.refresh();
+  async all(db: Queryable = this.dataSource): Promise<Map<string, Rule>> {
+    if (Date.now() - this.loadedAt > RuleCache.TTL_MS) await this.refresh(db);
     return this.rules;
   }
 
-  async enabledFor(trigger: Trigger): Promise<Rule[]> {
-    const rules = await this.all();
+  async enabledFor(trigger: Trigger, db: Queryable = this.dataSource): Promise<Rule[]> {
+    const rules = await this.all(db);
     return [...rules.values()]
       .filter((rule) => rule.enabled && rule.trigger === trigger)
       .sort((a, b) => b.priority - a.priority);
   }
 
-  async refreshIfChanged(): Promise<void> {
-    const [row] = await this.dataSource.query(VERSION_SQL);
+  async refreshIfChanged(db: Queryable = this.dataSource): Promise<void> {
+    const [row] = await db.query(VERSION_SQL);
     const current = versionOf(row);
     // A load already under way may have read the rules just before the change: then load once more.
-    for (let attempt = 0; attempt < 2 && this.version !== current; attempt++) await this.refresh();
+    for (let attempt = 0; attempt < 2 && this.version !== current; attempt++) await this.refresh(db);
   }
 
-  refresh(): Promise<void> {
-    this.loading ??= this.load().finally(() => {
+  refresh(db: Queryable = this.dataSource): Promise<void> {
+    this.loading ??= this.load(db).finally(() => {
       this.loading = null;
     });
     return this.loading;
   }
 
-  private async load(): Promise<void> {
-    const [version] = await this.dataSource.query(VERSION_SQL);
-    const rows: RuleRow[] = await this.dataSource.query(
+  private async load(db: Queryable): Promise<void> {
+    const [version] = await db.query(VERSION_SQL);
+    const rows: RuleRow[] = await db.query(
       `SELECT id, name, trigger, enabled, params, steps, priority, pacing, holdout_percent, attribution_windows,
               created_at, updated_at
          FROM rules WHERE deleted_at IS NULL`,

@@ -26,7 +26,7 @@ export class AbandonedCartTrigger implements OccasionResolver {
   ) {}
 
   async onFacts(tx: EntityManager, facts: ProjectionFacts): Promise<void> {
-    const rules = await this.rules.enabledFor('abandoned_cart');
+    const rules = await this.rules.enabledFor('abandoned_cart', tx);
     const pending: PendingStep[] = [];
     const ended: Array<{
       customerId: string;

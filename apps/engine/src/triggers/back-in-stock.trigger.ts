@@ -35,7 +35,7 @@ export class BackInStockTrigger implements OccasionResolver {
         reason: 'purchased',
       })),
     );
-    const rules = await this.rules.enabledFor(this.trigger);
+    const rules = await this.rules.enabledFor(this.trigger, tx);
     if (rules.length === 0) return;
     await this.fanouts.start(tx, facts.restocked);
     await this.fanouts.scheduleNotifications(

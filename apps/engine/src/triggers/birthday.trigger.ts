@@ -50,7 +50,7 @@ export class BirthdayTrigger implements OccasionResolver {
 
   async onFacts(tx: EntityManager, facts: ProjectionFacts, now = new Date()): Promise<void> {
     if (facts.birthdayChanges.length === 0) return;
-    const rules = await this.rules.enabledFor(this.trigger);
+    const rules = await this.rules.enabledFor(this.trigger, tx);
     if (rules.length === 0) return;
     const profiles = await this.profiles(tx, facts.birthdayChanges);
     const defaultZone = (await this.capSettings.load(tx)).defaultTimezone;

@@ -48,7 +48,7 @@ export class ConsumableReorderTrigger implements OccasionResolver {
       })),
     );
     const pending: PendingStep[] = [];
-    for (const rule of await this.rules.enabledFor(this.trigger)) {
+    for (const rule of await this.rules.enabledFor(this.trigger, tx)) {
       const params = rule.params as ReorderParams;
       const delay = firstStepDelayMs(rule);
       for (const clock of facts.reorderClocks) {

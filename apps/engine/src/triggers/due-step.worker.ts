@@ -73,8 +73,8 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
     const claimed = await this.dispatches.claimDue(tx, CLAIM, now);
     if (claimed.length === 0) return { claimed: 0, settled: 0, decided: NO_DECISIONS };
     // A rule disabled a moment ago stops its steps now, not half a second later.
-    await this.rules.refreshIfChanged();
-    const rules = await this.rules.all();
+    await this.rules.refreshIfChanged(tx);
+    const rules = await this.rules.all(tx);
     const due = inFiringOrder(claimed, rules);
     // A customer an ingestion batch is writing right now is looked at again on the next tick, so a
     // step never fires on state that is about to change (an order arriving as the reminder goes out).

@@ -45,7 +45,7 @@ export class SleepingCustomerTrigger implements OccasionResolver {
       })),
     );
     const pending: PendingStep[] = [];
-    for (const rule of await this.rules.enabledFor(this.trigger)) {
+    for (const rule of await this.rules.enabledFor(this.trigger, tx)) {
       const params = rule.params as SleepParams;
       for (const history of facts.orderHistories) {
         if (params.maxOrders !== undefined && history.orderCount > params.maxOrders) continue;

@@ -25,7 +25,7 @@ export class TriggerFactsHandler {
   async handle(tx: EntityManager, facts: ProjectionFacts): Promise<void> {
     const now = new Date();
     // A rule created just before these events were sent applies to them.
-    await this.rules.refreshIfChanged();
+    await this.rules.refreshIfChanged(tx);
     await this.abandonedCart.onFacts(tx, facts);
     await this.sleepingCustomer.onFacts(tx, facts, now);
     await this.backInStock.onFacts(tx, facts, now);
