@@ -63,6 +63,8 @@ export class BatchConsumer {
     this.settings = options.settings ?? DEFAULT_CONSUMER_SETTINGS;
   }
 
+  private restartTimer: NodeJS.Timeout | null = null;
+
   get isReady(): boolean {
     return this.ready;
   }
@@ -106,8 +108,11 @@ export class BatchConsumer {
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
       this.logger.error(`consumer ${this.options.groupId} crashed (restart: ${restart}): ${String(error)}`);
-      // Without a restart the consumer takes no more work: /health must say so.
-      if (!restart) this.ready = false;
+      if (restart || this.consumer !== consumer) return;
+      // kafkajs gives up for good on an error it deems non-retriable, such as "Failed to find group
+      // coordinator" while a restarted broker is still loading: /health says so, and we start over.
+      this.ready = false;
+      this.restartLater(consumer);
     });
     await consumer.connect();
     await consumer.subscribe({
@@ -122,7 +127,26 @@ export class BatchConsumer {
     });
   }
 
+  /** Replaces a consumer kafkajs abandoned with a new one, retrying with the batch backoff until it runs. */
+  private restartLater(abandoned: Consumer, attempt = 1): void {
+    const delay = Math.min(this.settings.retryMaxMs, this.settings.retryInitialMs * 2 ** (attempt - 1));
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.consumer !== abandoned) return; // stopped, or already replaced
+      void abandoned
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => (this.consumer === abandoned ? this.start() : undefined))
+        .catch((error: unknown) => {
+          this.logger.warn(`consumer ${this.options.groupId} restart failed (attempt ${attempt}): ${String(error)}`);
+          if (this.consumer !== null) this.restartLater(this.consumer, attempt + 1);
+        });
+    }, delay);
+  }
+
   async stop(): Promise<void> {
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     this.ready = false;
     // Leaves the group, so the partitions go to the other members at once rather than after the session timeout.
     await this.consumer?.disconnect();
