@@ -1,3 +1,6 @@
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import webpush from 'web-push';
@@ -25,6 +28,8 @@ export interface FaultStack {
   /** Produces until the broker takes it: the storefront keeps trying through a broker restart. */
   produce(messages: Array<Record<string, unknown>>): Promise<void>;
   v1(path: string, method?: string, body?: unknown): Promise<{ status: number; json: unknown }>;
+  /** Copies every log of the run out of the scratch directory (which the cleanup removes); where to. */
+  keepLogs(): string;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ export async function startFaultStack(): Promise<FaultStack> {
       ...(stack as FaultStack),
       produce: (messages) => produceUntilTaken(producer, messages, () => closed),
       v1,
+      keepLogs: () => keepLogs(scratch),
       close: async () => {
         closed = true;
         await producer.disconnect().catch(() => undefined);
@@ -130,6 +136,16 @@ async function produceUntilTaken(
       await sleep(200);
     }
   }
+}
+
+function keepLogs(scratch: ScratchDir): string {
+  const kept = mkdtempSync(join(tmpdir(), 'beckon-faults-logs-'));
+  const logs = ['api.log', 'engine.log', 'email.log', 'webpush.log', 'postgres/server.log', 'kafka/logs/server.log'];
+  for (const log of logs) {
+    const from = join(scratch.path, log);
+    if (existsSync(from)) cpSync(from, join(kept, log.replace(/\//g, '-')));
+  }
+  return kept;
 }
 
 async function closeStack(stack: Partial<FaultStack>): Promise<void> {

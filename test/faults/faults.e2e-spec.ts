@@ -58,6 +58,9 @@ describe('faults: kills and restarts while carts are being reminded', () => {
       await test();
     } catch (error) {
       for (const service of Object.values(stack.services)) print(`--- ${service.name}.log\n${service.tail()}`);
+      print(`every log of this run (services, PostgreSQL, broker) kept in ${stack.keepLogs()}`);
+      for (const service of Object.values(stack.services))
+        print(`${service.name} /health: ${await service.healthBody()}`);
       throw error;
     }
   };

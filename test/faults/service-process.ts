@@ -71,6 +71,12 @@ export class ServiceProcess {
     return response?.status === 200;
   }
 
+  /** What /health answers now, for the failure message. */
+  async healthBody(): Promise<string> {
+    const response = await fetch(`${this.url}/health`).catch((error: Error) => error);
+    return response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
+  }
+
   tail(lines = 40): string {
     try {
       return readFileSync(this.logPath, 'utf8').split('\n').slice(-lines).join('\n');
