@@ -51,7 +51,6 @@ export async function startFaultStack(): Promise<FaultStack> {
       KAFKA_BROKERS: stack.kafka.brokers,
       KAFKA_EVENTS_TOPIC: EVENTS_TOPIC,
       DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: '5',
       SMTP_URL: stack.smtp.url,
       MAIL_FROM: 'Beckon Shop <shop@example.com>',
       VAPID_PUBLIC_KEY: vapid.publicKey,
