@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { identify, product, track } from '../support/storefront';
 import { FaultStack, startFaultStack } from './fault-stack';
-import { sleep, until } from './free-port';
+import { sleep, until } from './polling';
 import { ServiceName } from './service-process';
 
 /** Customers driven through the abandoned-cart reminder: even ones by email, odd ones by push. */
