@@ -25,6 +25,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // The fault suite runs on a stack of its own: `npm run test:faults` (test/faults/jest.config.js).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
       globalSetup: '<rootDir>/test/global-setup.ts',
     },
   ],
