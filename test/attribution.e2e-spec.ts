@@ -100,7 +100,7 @@ describe('holdout and conversion attribution, end to end', () => {
       async () => {
         const { rows } = await stack.db.query(
           `SELECT customer_id, occasion, step, status, reason, channel, cap_counted_at FROM dispatches
-          WHERE rule_id = $1 AND status = 'holdout' ORDER BY customer_id, occasion`,
+          WHERE rule_id = $1 AND status = 'holdout' ORDER BY customer_id COLLATE "C", occasion COLLATE "C"`,
           [ruleId],
         );
         return rows.length === 4 ? rows : undefined;
@@ -118,12 +118,17 @@ describe('holdout and conversion attribution, end to end', () => {
       // Not counted against the caps.
       cap_counted_at: null,
     });
-    expect(decided).toEqual([
-      held(heldA, `cart-${heldA}`),
-      held(heldB, `cart-${heldB}`),
-      held(heldB, `cart-${heldB}-2`),
-      held(heldC, `cart-${heldC}`),
-    ]);
+    // The held-out customers depend on the rule's random id, so their order does too: compare sorted.
+    const byKey = (a: { customer_id: string; occasion: string }, b: { customer_id: string; occasion: string }) =>
+      `${a.customer_id}\u0001${a.occasion}` < `${b.customer_id}\u0001${b.occasion}` ? -1 : 1;
+    expect(decided).toEqual(
+      [
+        held(heldA, `cart-${heldA}`),
+        held(heldB, `cart-${heldB}`),
+        held(heldB, `cart-${heldB}-2`),
+        held(heldC, `cart-${heldC}`),
+      ].sort(byKey),
+    );
     await eventually(
       async () => {
         const { rows } = await stack.db.query(
