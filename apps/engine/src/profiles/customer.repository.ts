@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { OrderHistoryFact } from '@beckon/triggers';
 import { Traits } from '@beckon/events';
 import { rowsOf } from '@beckon/persistence';
 
-export interface OrderHistoryChange {
-  customerId: string;
-  lastOrderAt: Date;
-  orderCount: number;
-}
+export type OrderHistoryChange = OrderHistoryFact;
 
 export interface CustomerUpsert {
   id: string;

@@ -12,7 +12,7 @@ import { CommerceRepository } from './commerce.repository';
 import { CustomerRepository } from './customer.repository';
 import { mergesIn, ownerOf } from './event-routing';
 import { planProjection } from './projection-plan';
-import { NO_FACTS, ProjectionFacts } from './projection-facts';
+import { NO_FACTS, ProjectionFacts } from '@beckon/triggers';
 import { TimelineRepository } from './timeline.repository';
 
 export interface IncomingEvent {

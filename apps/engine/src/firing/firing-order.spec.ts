@@ -1,5 +1,5 @@
 import { Rule } from '@beckon/rules';
-import { DueDispatch } from '../dispatch/dispatch.repository';
+import { DueDispatch } from '@beckon/triggers';
 import { inFiringOrder } from './firing-order';
 
 const due = (id: string, ruleId: string, minute: number): DueDispatch => ({

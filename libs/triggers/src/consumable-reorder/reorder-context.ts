@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ReorderParams, supplyDays } from '@beckon/rules';
-import { CatalogProduct, ProductLine, productTemplateData } from './catalog';
+import { CatalogProduct, ProductLine, productTemplateData } from '@beckon/template-context';
 
 /** The latest purchase of one product by one customer. */
 export interface ReorderClock {

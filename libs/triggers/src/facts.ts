@@ -1,7 +1,27 @@
-import { OpenedRequest } from '../catalog/stock-request.repository';
-import { CartState } from './cart-state';
-import { ReorderClockStart } from './commerce.repository';
-import { OrderHistoryChange } from './customer.repository';
+import { CartState } from '@beckon/persistence';
+
+/** A customer whose order history grew: their last order time and order count after the batch. */
+export interface OrderHistoryFact {
+  customerId: string;
+  lastOrderAt: Date;
+  orderCount: number;
+}
+
+/** A reorder clock a purchase started or restarted. */
+export interface ReorderClockFact {
+  customerId: string;
+  productId: string;
+  orderId: string;
+  orderedAt: Date;
+  supplyDays: number | null;
+}
+
+/** A "tell me when it is back" request. */
+export interface StockRequestFact {
+  requestId: string;
+  customerId: string;
+  productId: string;
+}
 
 /**
  * What a batch of storefront events changed, in the terms triggers care about. Ingestion produces
@@ -24,14 +44,12 @@ export interface ProjectionFacts {
     customerId: string;
     channel: 'email' | 'webpush' | 'all';
   }>;
-  /** Customers whose order history grew: their last order time and order count after the batch. */
-  orderHistories: OrderHistoryChange[];
-  /** Reorder clocks a purchase started or restarted. */
-  reorderClocks: ReorderClockStart[];
+  orderHistories: OrderHistoryFact[];
+  reorderClocks: ReorderClockFact[];
   /** Stock requests opened by the batch, and whether their product is in stock right now. */
-  stockRequests: Array<OpenedRequest & { inStock: boolean }>;
+  stockRequests: Array<StockRequestFact & { inStock: boolean }>;
   /** Open stock requests closed because the customer bought the product. */
-  purchasedRequests: OpenedRequest[];
+  purchasedRequests: StockRequestFact[];
   /** Products that came back in stock: their waiting lists are being fanned out. */
   restocked: string[];
   /** Customers whose birthday or time zone an identify set. */

@@ -1,7 +1,12 @@
 import { EntityManager } from 'typeorm';
 import { DAY_MS } from '@beckon/rules';
-import { CatalogProduct, ProductLine, productTemplateData } from './catalog';
-import { PastOrder, pickRecommendations } from './recommendations';
+import {
+  CatalogProduct,
+  PastOrder,
+  pickRecommendations,
+  ProductLine,
+  productTemplateData,
+} from '@beckon/template-context';
 
 /** Recommendations look at this many recent orders per customer; older taste matters less. */
 const HISTORY_ORDERS = 20;

@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { asleepIfLastOrderBefore, DAY_MS, dispatchKeySql, firstStepDelayMs, Rule, SleepParams } from '@beckon/rules';
-import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage, ScanTick } from './moment-scan';
-
-/** `sleep:<last order ISO>` in SQL, exactly as sleepOccasion() writes it. */
-const OCCASION = `'sleep:' || to_char(last_order_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+import {
+  asleepIfLastOrderBefore,
+  DAY_MS,
+  DISPATCH_KEY,
+  firstStepDelayMs,
+  Rule,
+  SLEEP_OCCASION,
+  SleepParams,
+} from '@beckon/rules';
+import { MomentScan, ONE_INTERVAL_AHEAD, SCAN_PAGE } from '../scan';
 
 /**
  * Customers in order of their last order (index customers_last_order): everyone whose last order is
@@ -12,19 +15,14 @@ const OCCASION = `'sleep:' || to_char(last_order_at AT TIME ZONE 'UTC', 'YYYY-MM
  * each scan reads only the customers who fell asleep since the last one. Customers over maxOrders are
  * stepped over for good: an order count never goes down, and a new order moves them past the cursor.
  */
-@Injectable()
-export class SleepScan implements MomentScan {
-  readonly trigger = 'sleeping_customer' as const;
+export const sleepScan: MomentScan = {
+  ...ONE_INTERVAL_AHEAD,
 
-  streams(): readonly string[] {
-    return ['sleep'];
-  }
+  streams: () => ['sleep'],
 
-  floor(): ScanCursor | null {
-    return null;
-  }
+  floor: () => null,
 
-  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+  async page(tx, rule: Rule, _stream, cursor, tick) {
     const { horizon, correlationId } = tick;
     const params = rule.params as SleepParams;
     const delay = firstStepDelayMs(rule);
@@ -37,9 +35,11 @@ export class SleepScan implements MomentScan {
          ORDER BY last_order_at, id LIMIT $4
        ), scheduled AS (
          INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
-         SELECT ${dispatchKeySql('$5::uuid::text', 'id', 'occasion', "'0'")}, $5::uuid, id, occasion, 0, 'scheduled', due_at, $8
+         SELECT ${DISPATCH_KEY.sql({ ruleId: '$5::uuid', customerId: 'id', occasion: 'occasion', step: '0' })},
+                $5::uuid, id, occasion, 0, 'scheduled', due_at, $8
          FROM (
-           SELECT id, ${OCCASION} AS occasion, last_order_at + $6::bigint * interval '1 millisecond' AS due_at
+           SELECT id, ${SLEEP_OCCASION.sql({ lastOrderAt: 'last_order_at' })} AS occasion,
+                  last_order_at + $6::bigint * interval '1 millisecond' AS due_at
            FROM page
          ) p
          ON CONFLICT (dispatch_key) DO NOTHING
@@ -61,5 +61,5 @@ export class SleepScan implements MomentScan {
     );
     if (row === undefined) return { cursor, scheduled: 0, done: true };
     return { cursor: { at: row.at, key: row.id }, scheduled: row.scheduled, done: row.n < SCAN_PAGE };
-  }
-}
+  },
+};

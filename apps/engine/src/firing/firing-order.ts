@@ -1,5 +1,5 @@
 import { Rule } from '@beckon/rules';
-import { DueDispatch } from '../dispatch/dispatch.repository';
+import { DueDispatch } from '@beckon/triggers';
 
 /**
  * The order a batch of due steps is decided in: higher rule priority first, so that when two

@@ -1,18 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import {
   addDays,
+  BIRTHDAY_OCCASION,
   BIRTHDAY_STALE_MS,
-  birthdayOccasion,
   BirthdayParams,
   birthdayScanDays,
-  dispatchKeySql,
+  DAY_MS,
+  DISPATCH_KEY,
   firstStepDelayMs,
   formatLocalDate,
-  Rule,
 } from '@beckon/rules';
-import { CapSettingsRepository } from '../capping/cap-settings.repository';
-import { MomentScan, ScanCursor, ScanPage, ScanTick } from './moment-scan';
+import { MomentScan, ScanCursor } from '../scan';
+
+/** Birthdays are scheduled whole UTC days ahead, so most scans find the window already covered. */
+const BIRTHDAY_DAYS_AHEAD = 2;
 
 /**
  * Birthdays by month-day (index customers_birthday_md): each scan covers the send times between the
@@ -20,37 +20,38 @@ import { MomentScan, ScanCursor, ScanPage, ScanTick } from './moment-scan';
  * do nothing; once a day each rule reads the customers celebrating around then. The send time is
  * computed in each customer's zone in SQL exactly as birthdaySendAt() does.
  */
-@Injectable()
-export class BirthdayScan implements MomentScan {
-  readonly trigger = 'birthday' as const;
+export const birthdayScan: MomentScan = {
+  streams: () => ['birthday'],
 
-  constructor(private readonly capSettings: CapSettingsRepository) {}
+  /** Up to the end of the day after tomorrow (UTC). */
+  horizon(now) {
+    const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+    return new Date(today + BIRTHDAY_DAYS_AHEAD * DAY_MS);
+  },
 
-  streams(): readonly string[] {
-    return ['birthday'];
-  }
+  maxLeadMs: (scanIntervalMs) => BIRTHDAY_DAYS_AHEAD * DAY_MS + scanIntervalMs,
 
   /** A greeting due long ago (engine down, rule disabled for a while) is not sent late. */
-  floor(_rule: Rule, _stream: string, now: Date): ScanCursor {
+  floor(_rule, _stream, now): ScanCursor {
     return { at: new Date(now.getTime() - BIRTHDAY_STALE_MS), key: '' };
-  }
+  },
 
-  async page(tx: EntityManager, rule: Rule, _stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+  async page(tx, rule, _stream, cursor, tick, ports) {
     const { horizon, correlationId } = tick;
     const from = cursor.at ?? horizon;
     if (from >= horizon) return { cursor, scheduled: 0, done: true };
     const params = rule.params as BirthdayParams;
     const delay = firstStepDelayMs(rule);
     // Customers who never said where they live are greeted in the shop's default zone.
-    const defaultZone = (await this.capSettings.load(tx)).defaultTimezone;
+    const defaultZone = await ports.defaultTimezone(tx);
     let scheduled = 0;
     for (const day of birthdayScanDays(from, horizon, params, delay)) {
       const sendDate = formatLocalDate(addDays(day.celebration, -params.daysBefore));
-      const occasion = birthdayOccasion(day.celebration.year);
       const rows: unknown[] = await tx.query(
         `WITH zones AS MATERIALIZED (SELECT lower(name) AS name FROM pg_timezone_names)
          INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
-         SELECT ${dispatchKeySql('$1::uuid::text', 'id', '$2::text', "'0'")}, $1::uuid, id, $2::text, 0, 'scheduled', due_at, $9
+         SELECT ${DISPATCH_KEY.sql({ ruleId: '$1::uuid', customerId: 'id', occasion: '$2::text', step: '0' })},
+                $1::uuid, id, $2::text, 0, 'scheduled', due_at, $9
          FROM (
            SELECT id, ($3::timestamp AT TIME ZONE zone) + $4::bigint * interval '1 millisecond' AS due_at
            FROM (
@@ -63,7 +64,7 @@ export class BirthdayScan implements MomentScan {
          RETURNING 1`,
         [
           rule.id,
-          occasion,
+          BIRTHDAY_OCCASION.of({ year: day.celebration.year }),
           `${sendDate} ${params.sendAt}`,
           delay,
           defaultZone,
@@ -76,5 +77,5 @@ export class BirthdayScan implements MomentScan {
       scheduled += rows.length;
     }
     return { cursor: { at: horizon, key: '' }, scheduled, done: true };
-  }
-}
+  },
+};

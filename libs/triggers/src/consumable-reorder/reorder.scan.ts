@@ -1,29 +1,24 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { DAY_MS, dispatchKeySql, firstStepDelayMs, occasionPartSql, ReorderParams, Rule } from '@beckon/rules';
-import { MomentScan, SCAN_PAGE, ScanCursor, ScanPage, ScanTick } from './moment-scan';
+import { DAY_MS, DISPATCH_KEY, firstStepDelayMs, REORDER_OCCASION, ReorderParams, Rule } from '@beckon/rules';
+import { MomentScan, ONE_INTERVAL_AHEAD, SCAN_PAGE, ScanCursor } from '../scan';
 
 /**
  * Reorder clocks in order of when they come due. Clocks whose product said how long it lasts are
  * walked by runs_out_at (index reorder_clocks_dated), the others by purchase time, to which the
  * rule's defaultDays apply (index reorder_clocks_undated): two streams, two cursors.
  */
-@Injectable()
-export class ReorderScan implements MomentScan {
-  readonly trigger = 'consumable_reorder' as const;
+export const reorderScan: MomentScan = {
+  ...ONE_INTERVAL_AHEAD,
 
-  streams(): readonly string[] {
-    return ['dated', 'undated'];
-  }
+  streams: () => ['dated', 'undated'],
 
   /** A reminder only helps before the product runs out; clocks that ran out already are skipped. */
   floor(rule: Rule, stream: string, now: Date): ScanCursor {
     const params = rule.params as ReorderParams;
     const ranOut = stream === 'dated' ? now.getTime() : now.getTime() - params.defaultDays * DAY_MS;
     return { at: new Date(ranOut), key: '0' };
-  }
+  },
 
-  async page(tx: EntityManager, rule: Rule, stream: string, cursor: ScanCursor, tick: ScanTick): Promise<ScanPage> {
+  async page(tx, rule, stream, cursor, tick) {
     const { horizon, correlationId } = tick;
     const params = rule.params as ReorderParams;
     const column = stream === 'dated' ? 'runs_out_at' : 'ordered_at';
@@ -38,11 +33,11 @@ export class ReorderScan implements MomentScan {
          ORDER BY ${column}, id LIMIT $4
        ), scheduled AS (
          INSERT INTO dispatches (dispatch_key, rule_id, customer_id, occasion, step, status, due_at, correlation_id)
-         SELECT ${dispatchKeySql('$5::uuid::text', 'customer_id', 'occasion', "'0'")}, $5::uuid, customer_id, occasion, 0,
-                'scheduled', due_at, $7
+         SELECT ${DISPATCH_KEY.sql({ ruleId: '$5::uuid', customerId: 'customer_id', occasion: 'occasion', step: '0' })},
+                $5::uuid, customer_id, occasion, 0, 'scheduled', due_at, $7
          FROM (
            SELECT customer_id,
-                  'reorder:' || ${occasionPartSql('product_id')} || ':' || ${occasionPartSql('order_id')} AS occasion,
+                  ${REORDER_OCCASION.sql({ productId: 'product_id', orderId: 'order_id' })} AS occasion,
                   at + $6::bigint * interval '1 millisecond' AS due_at
            FROM page
          ) p
@@ -64,5 +59,5 @@ export class ReorderScan implements MomentScan {
     );
     if (row === undefined) return { cursor, scheduled: 0, done: true };
     return { cursor: { at: row.at, key: String(row.id) }, scheduled: row.scheduled, done: row.n < SCAN_PAGE };
-  }
-}
+  },
+};

@@ -1,24 +1,39 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import {
   dispatchKey,
   firstStepDelayMs,
+  paramsSchemas,
   parseReorderOccasion,
-  ReorderParams,
   reorderOccasion,
   reorderProductPrefix,
   reorderRunsOutAt,
   reorderStepDueAt,
   reorderVerdict,
-  Rule,
 } from '@beckon/rules';
-import { loadCatalog, loadReorderClocks, reorderTemplateData, runningOutTogether } from '@beckon/template-context';
-import { DispatchRepository, DueDispatch, PendingStep } from '../dispatch/dispatch.repository';
-import { eventSchedules } from '../moments/horizon';
-import { ProjectionFacts } from '../profiles/projection-facts';
-import { RuleCache } from '../rules/rule-cache';
-import { OccasionOutcome, OccasionResolver } from './occasion-resolver';
+import { loadCatalog } from '@beckon/template-context';
+import { defineTrigger } from '../definition';
+import { UNSUBSCRIBE_LINK } from '../example-parts';
+import { eventSchedules } from '../scan';
+import { OccasionOutcome, PendingStep } from '../sequences';
+import { reorderScan } from './reorder.scan';
+import { loadReorderClocks, reorderTemplateData, runningOutTogether } from './reorder-context';
+
+export const CONSUMABLE_REORDER_EXAMPLE = {
+  name: 'Time to refill',
+  trigger: 'consumable_reorder' as const,
+  params: { defaultDays: 30, leadDays: 3 },
+  steps: [
+    {
+      after: 'PT0S',
+      channels: ['email', 'webpush'],
+      email: {
+        subject: 'Running low, {{ customer.first_name }}?',
+        html: `<p>Time to reorder:</p><ul>{% for p in products %}<li><a href="{{ p.url }}">{{ p.name }}</a> × {{ p.quantity }}</li>{% endfor %}</ul>${UNSUBSCRIBE_LINK}`,
+      },
+      webpush: { title: 'Running low on {{ product.name }}?', body: 'Reorder in one click', url: '{{ product.url }}' },
+    },
+  ],
+  priority: 150,
+};
 
 /**
  * Consumable reorder: each product bought starts a clock of its replenishment_days (else the rule's
@@ -26,19 +41,17 @@ import { OccasionOutcome, OccasionResolver } from './occasion-resolver';
  * the clock and cancels the pending reminder. The moment scanner finds clocks coming due; purchases
  * whose reminder is due soon (or arrived late) schedule it here.
  */
-@Injectable()
-export class ConsumableReorderTrigger implements OccasionResolver {
-  readonly trigger = 'consumable_reorder' as const;
+export const consumableReorder = defineTrigger({
+  trigger: 'consumable_reorder',
+  description:
+    'A product bought runs out (its replenishment_days, else defaultDays): step 1 counts from leadDays before that day. Buying it again restarts the clock. Templates see `products`, `product`, `order`.',
+  params: paramsSchemas.consumable_reorder,
+  example: { summary: 'Remind three days before a product runs out', value: CONSUMABLE_REORDER_EXAMPLE },
+  scan: reorderScan,
 
-  constructor(
-    @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
-    private readonly rules: RuleCache,
-    private readonly dispatches: DispatchRepository,
-  ) {}
-
-  async onFacts(tx: EntityManager, facts: ProjectionFacts, now = new Date()): Promise<void> {
+  async onFacts({ tx, now, rules, ports }, facts) {
     if (facts.reorderClocks.length === 0) return;
-    await this.dispatches.endSequences(
+    await ports.sequences.endSequences(
       tx,
       facts.reorderClocks.map((clock) => ({
         customerId: clock.customerId,
@@ -48,13 +61,12 @@ export class ConsumableReorderTrigger implements OccasionResolver {
       })),
     );
     const pending: PendingStep[] = [];
-    for (const rule of await this.rules.enabledFor(this.trigger, tx)) {
-      const params = rule.params as ReorderParams;
+    for (const rule of rules) {
       const delay = firstStepDelayMs(rule);
       for (const clock of facts.reorderClocks) {
-        const dueAt = reorderStepDueAt(clock.orderedAt, clock.supplyDays, params, delay);
-        if (!eventSchedules(this.trigger, dueAt, now, this.config.SCAN_INTERVAL_MS)) continue;
-        if (reorderRunsOutAt(clock.orderedAt, clock.supplyDays, params) < now) continue;
+        const dueAt = reorderStepDueAt(clock.orderedAt, clock.supplyDays, rule.params, delay);
+        if (!eventSchedules(reorderScan, dueAt, now, ports.scanIntervalMs)) continue;
+        if (reorderRunsOutAt(clock.orderedAt, clock.supplyDays, rule.params) < now) continue;
         pending.push({
           ruleId: rule.id,
           customerId: clock.customerId,
@@ -65,19 +77,15 @@ export class ConsumableReorderTrigger implements OccasionResolver {
         });
       }
     }
-    await this.dispatches.schedule(tx, pending, { reschedule: false });
-  }
+    await ports.sequences.schedule(tx, pending, { reschedule: false });
+  },
 
   /**
    * Products bought together usually run out together: a reminder lists every product of the same
    * order that runs out on the same day, and the first step that goes out ends its siblings' first
    * steps as `combined`, so the customer gets one reminder, not one per product.
    */
-  async resolve(
-    tx: EntityManager,
-    due: readonly DueDispatch[],
-    rules: ReadonlyMap<string, Rule>,
-  ): Promise<Map<string, OccasionOutcome>> {
+  async resolve({ tx, rules, ports }, due) {
     const clocks = await loadReorderClocks(
       tx,
       due.map((d) => d.customerId),
@@ -99,7 +107,7 @@ export class ConsumableReorderTrigger implements OccasionResolver {
         outcomes.set(d.id, { kind: 'end', reason: verdict.reason });
         continue;
       }
-      const together = runningOutTogether(clock!, own, rules.get(d.ruleId)!.params as ReorderParams);
+      const together = runningOutTogether(clock!, own, rules.get(d.ruleId)!.params);
       outcomes.set(d.id, { kind: 'fire', context: reorderTemplateData(together, catalog) });
       if (d.step > 0) continue;
       for (const sibling of together.slice(1)) {
@@ -109,7 +117,25 @@ export class ConsumableReorderTrigger implements OccasionResolver {
         else combined.push(key);
       }
     }
-    await this.dispatches.endSteps(tx, combined, 'combined');
+    await ports.sequences.endSteps(tx, combined, 'combined');
     return outcomes;
-  }
-}
+  },
+
+  async preview(db, rule, recipient, { productId }) {
+    const clocks = (await loadReorderClocks(db, [recipient.id])).get(recipient.id) ?? [];
+    const runsOut = (c: (typeof clocks)[number]) => reorderRunsOutAt(c.orderedAt, c.supplyDays, rule.params).getTime();
+    const clock =
+      productId === undefined
+        ? [...clocks].sort((a, b) => runsOut(a) - runsOut(b))[0]
+        : clocks.find((c) => c.productId === productId);
+    if (clock === undefined) return reorderTemplateData([], new Map());
+    const together = runningOutTogether(clock, clocks, rule.params);
+    return reorderTemplateData(
+      together,
+      await loadCatalog(
+        db,
+        together.map((c) => c.productId),
+      ),
+    );
+  },
+});
