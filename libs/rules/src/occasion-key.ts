@@ -22,14 +22,14 @@ export const idPart: KeyPart<string> = {
   read: (text) => text.replace(/%3A/g, ':').replace(/%25/g, '%'),
 };
 
-/** An id written as it is; only a key's last part may be raw (the part reads to the end of the key). */
+/** An id written as it is: only as a key's last part, which reads to the end of the key. */
 export const rawPart: KeyPart<string> = {
   text: (id) => id,
   sql: (column) => `${column}::text`,
   read: (text) => text,
 };
 
-/** An instant as JavaScript's toISOString writes it (UTC, milliseconds). */
+/** An instant as JavaScript's toISOString writes it (UTC, milliseconds); it holds ':', so it comes last. */
 export const instantPart: KeyPart<Date> = {
   text: (at) => at.toISOString(),
   sql: (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
@@ -81,8 +81,8 @@ export function keyFormat<P extends Parts>(kind: string | null, separator: strin
       if (!key.startsWith(prefix)) return null;
       const texts = key.slice(prefix.length).split(separator);
       const last = names.length - 1;
-      // Only a raw last part may hold the separator; it reads to the end of the key.
-      if (texts.length < names.length || (texts.length > names.length && part(names[last]) !== rawPart)) return null;
+      if (texts.length < names.length) return null;
+      // The last part reads to the end of the key: it may hold the separator (a raw id, an instant).
       const fields = [...texts.slice(0, last), texts.slice(last).join(separator)];
       const values: Record<string, unknown> = {};
       for (const [i, name] of names.entries()) {
