@@ -5,3 +5,5 @@ export type { CartItem, RulePacing } from './entities';
 export { MIGRATIONS } from './migrations';
 export { rowsOf } from './rows-of';
 export { describeDatabaseError, isTransientDatabaseFault } from './database-fault';
+export { loadCapSettings, saveCapSettings } from './cap-settings';
+export type { Queryable } from './cap-settings';
