@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { applyUnsubscribes } from '@beckon/consent';
 import { DispatchRepository } from '../dispatch/dispatch.repository';
 import { ProjectionFacts } from '../profiles/projection-facts';
 import { RuleCache } from '../rules/rule-cache';
@@ -31,9 +32,7 @@ export class TriggerFactsHandler {
     await this.backInStock.onFacts(tx, facts, now);
     await this.consumableReorder.onFacts(tx, facts, now);
     await this.birthday.onFacts(tx, facts, now);
-    // Opting out of everything ends every running sequence; a single-channel opt-out is applied when
-    // the next step picks its channel, since another channel may still be welcome.
-    const optedOut = facts.unsubscribed.filter((u) => u.channel === 'all').map((u) => u.customerId);
-    await this.dispatches.endCustomerSequences(tx, optedOut, '', 'unsubscribed');
+    // Last, so that it also ends what this batch scheduled; the rule is the unsubscribe link's (docs/consent.md).
+    await applyUnsubscribes(tx, facts.unsubscribed);
   }
 }
