@@ -7,3 +7,5 @@ export { rowsOf } from './rows-of';
 export { describeDatabaseError, isTransientDatabaseFault } from './database-fault';
 export { CART_COLUMNS, cartFromRow } from './cart-row';
 export type { CartRow, CartState } from './cart-row';
+export { loadCapSettings, saveCapSettings } from './cap-settings';
+export type { Queryable } from './cap-settings';

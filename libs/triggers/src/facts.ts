@@ -40,6 +40,7 @@ export interface ProjectionFacts {
     cartId: string;
     placedAt: Date;
   }>;
+  /** Opt-outs the batch carried, not yet applied: the facts handler applies them, after the triggers. */
   unsubscribed: Array<{
     customerId: string;
     channel: 'email' | 'webpush' | 'all';

@@ -143,22 +143,4 @@ export class CustomerRepository {
       params,
     );
   }
-
-  async withdrawConsent(
-    tx: EntityManager,
-    optOuts: ReadonlyArray<{
-      customerId: string;
-      channel: 'email' | 'webpush' | 'all';
-    }>,
-  ): Promise<void> {
-    if (optOuts.length === 0) return;
-    await tx.query(
-      `UPDATE customers c SET
-         email_consent = c.email_consent AND NOT (o.channel IN ('email', 'all')),
-         webpush_consent = c.webpush_consent AND NOT (o.channel IN ('webpush', 'all')),
-         updated_at = now()
-       FROM unnest($1::text[], $2::text[]) AS o(customer_id, channel) WHERE c.id = o.customer_id`,
-      [optOuts.map((o) => o.customerId), optOuts.map((o) => o.channel)],
-    );
-  }
 }

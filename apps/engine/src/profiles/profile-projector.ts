@@ -83,7 +83,6 @@ export class ProfileProjector {
     const reorderClocks = await this.commerce.restartReorderClocks(tx, newOrders);
     await this.commerce.upsertSubscriptions(tx, plan.subscriptions);
     await this.commerce.removeSubscriptions(tx, plan.removedEndpoints);
-    await this.customers.withdrawConsent(tx, plan.optOuts);
 
     await this.catalog.upsertDetails(tx, [...plan.catalog.values()]);
     const restocked = await this.catalog.applyStock(tx, plan.stockUpdates);

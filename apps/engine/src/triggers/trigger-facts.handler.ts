@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { applyUnsubscribes } from '@beckon/consent';
 import { ALL_TRIGGER_DEFINITIONS, ProjectionFacts, RuleOf, TriggerPorts } from '@beckon/triggers';
-import { DispatchRepository } from '../dispatch/dispatch.repository';
 import { RuleCache } from '../rules/rule-cache';
 import { TRIGGER_PORTS } from './trigger-ports';
 
@@ -10,7 +10,6 @@ import { TRIGGER_PORTS } from './trigger-ports';
 export class TriggerFactsHandler {
   constructor(
     @Inject(TRIGGER_PORTS) private readonly ports: TriggerPorts,
-    private readonly dispatches: DispatchRepository,
     private readonly rules: RuleCache,
   ) {}
 
@@ -23,9 +22,7 @@ export class TriggerFactsHandler {
       const rules = (await this.rules.enabledFor(definition.trigger, tx)) as Array<RuleOf<typeof definition.trigger>>;
       await definition.onFacts({ tx, now, rules, ports: this.ports }, facts);
     }
-    // Opting out of everything ends every running sequence; a single-channel opt-out is applied when
-    // the next step picks its channel, since another channel may still be welcome.
-    const optedOut = facts.unsubscribed.filter((u) => u.channel === 'all').map((u) => u.customerId);
-    await this.dispatches.endCustomerSequences(tx, optedOut, '', 'unsubscribed');
+    // Last, so that it also ends what this batch scheduled; the rule is the unsubscribe link's (docs/consent.md).
+    await applyUnsubscribes(tx, facts.unsubscribed);
   }
 }
