@@ -1,3 +1,4 @@
+export { ABANDONED_CART_EXAMPLE } from './abandoned-cart/abandoned-cart.trigger';
 export { defineTrigger } from './definition';
 export type { FactsRun, PreviewOptions, ResolveRun, RuleOf, TriggerDefinition } from './definition';
 export { ALL_TRIGGER_DEFINITIONS, definitionOf, findDefinition, TRIGGER_DEFINITIONS } from './definitions';

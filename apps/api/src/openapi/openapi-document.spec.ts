@@ -10,6 +10,7 @@ import {
   TRIGGERS,
   capSettingsSchema,
 } from '@beckon/rules';
+import { ALL_TRIGGER_DEFINITIONS } from '@beckon/triggers';
 import { CapsController } from '../caps/caps.controller';
 import { CapsService } from '../caps/caps.service';
 import { DispatchLogService } from '../dispatches/dispatch-log.service';
@@ -94,6 +95,14 @@ describe('the OpenAPI document generated from the zod schemas', () => {
       expect(examples[trigger]?.value?.trigger).toBe(trigger);
       const parsed = ruleInputSchema.safeParse(examples[trigger].value);
       expect({ trigger, issues: parsed.error?.issues ?? [] }).toEqual({ trigger, issues: [] });
+    }
+  });
+
+  it('takes each trigger’s example and description from its definition (libs/triggers)', () => {
+    const examples = (document.paths['/v1/rules']!.post!.requestBody as Json).content['application/json'].examples;
+    for (const definition of ALL_TRIGGER_DEFINITIONS) {
+      expect(examples[definition.trigger]).toEqual(definition.example);
+      expect(schemas.RuleInput.description).toContain(definition.description);
     }
   });
 
