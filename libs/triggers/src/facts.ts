@@ -1,3 +1,4 @@
+import { StorefrontEvent } from '@beckon/events';
 import { CartState } from '@beckon/persistence';
 
 /** A customer whose order history grew: their last order time and order count after the batch. */
@@ -30,6 +31,12 @@ export interface StockRequestFact {
 export interface ProjectionFacts {
   /** messageIds of the batch's events that were new to the timeline (the others were duplicates). */
   fresh: ReadonlySet<string>;
+  /**
+   * The batch's new events, each with the customer it belongs to (after merges; null for catalog
+   * events): a trigger that reacts to an event as it is (a product viewed, an order delivered) reads
+   * them here, with no change to the projection.
+   */
+  events: ReadonlyArray<{ event: StorefrontEvent; customerId: string | null }>;
   /** Per customer the batch wrote, the correlation id of their last new event: what dispatches it schedules name as cause. */
   correlations: ReadonlyMap<string, string>;
   /** Final state of every cart the batch touched, with the event that last touched it. */
@@ -59,6 +66,7 @@ export interface ProjectionFacts {
 
 export const NO_FACTS: ProjectionFacts = {
   fresh: new Set(),
+  events: [],
   correlations: new Map(),
   carts: [],
   orders: [],

@@ -103,6 +103,7 @@ export class ProfileProjector {
 
     return {
       fresh,
+      events: events.map((event) => ({ event, customerId: ownerOf(event, aliases) })),
       correlations: correlations.byCustomer,
       carts,
       orders: plan.orders.map((o) => ({
