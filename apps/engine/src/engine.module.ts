@@ -9,6 +9,7 @@ import { FiringModule } from './firing/firing.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { StorefrontEventsConsumer } from './ingestion/storefront-events.consumer';
 import { MomentsModule } from './moments/moments.module';
+import { RestockModule } from './restock/restock.module';
 
 /** The engine: storefront events in, customer state and trigger decisions in PostgreSQL, dispatches out. */
 @Module({})
@@ -26,6 +27,7 @@ export class EngineModule {
         IngestionModule,
         MomentsModule,
         FiringModule,
+        RestockModule,
         DispatchCountsModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -4,7 +4,9 @@ export type { FactsRun, PreviewOptions, ResolveRun, RuleOf, TriggerDefinition } 
 export { ALL_TRIGGER_DEFINITIONS, definitionOf, findDefinition, TRIGGER_DEFINITIONS } from './definitions';
 export { NO_FACTS } from './facts';
 export type { OrderHistoryFact, ProjectionFacts, ReorderClockFact, StockRequestFact } from './facts';
-export type { RestockFanouts, SequenceStore, TriggerPorts } from './ports';
+export type { SequenceStore, StockRequests, TriggerPorts } from './ports';
+export { fanOutBatch, FANOUT_BATCH } from './back-in-stock/restock-fanout';
+export type { NotifyingRule } from './back-in-stock/restock-fanout';
 export { previewContext } from './preview';
 export { eventSchedules, laterCursor, SCAN_PAGE, scanCorrelationId } from './scan';
 export type { MomentScan, ScanCursor, ScanPage, ScanTick } from './scan';

@@ -1,7 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Rule, Trigger } from '@beckon/rules';
 import { PendingStep } from './sequences';
-import { StockRequestFact } from './facts';
 
 /** The dispatch log as triggers write to it: schedule steps, end sequences. */
 export interface SequenceStore {
@@ -31,16 +30,8 @@ export interface SequenceStore {
   ): Promise<void>;
 }
 
-/** The restock fan-out (back in stock walks waiting lists in the background). */
-export interface RestockFanouts {
-  start(tx: EntityManager, productIds: readonly string[]): Promise<void>;
-  scheduleNotifications(
-    tx: EntityManager,
-    requests: readonly StockRequestFact[],
-    rules: ReadonlyArray<{ id: string; firstDelayMs: number }>,
-    now: Date,
-    correlationOf: (request: StockRequestFact) => string | null,
-  ): Promise<number>;
+/** Stock requests (the catalog's table): a request whose notification went out is done. */
+export interface StockRequests {
   markNotified(tx: EntityManager, requestIds: readonly string[]): Promise<void>;
 }
 
@@ -51,7 +42,7 @@ export interface RestockFanouts {
 export interface TriggerPorts {
   enabledRules(tx: EntityManager, trigger: Trigger): Promise<Rule[]>;
   sequences: SequenceStore;
-  restock: RestockFanouts;
+  stockRequests: StockRequests;
   /** The shop's zone, for customers who never said theirs (the one quiet hours use). */
   defaultTimezone(tx: EntityManager): Promise<string>;
   /** How often the moment scanner runs: events schedule the moments it may already have passed. */

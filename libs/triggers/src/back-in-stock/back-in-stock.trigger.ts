@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { defineTrigger } from '../definition';
 import { UNSUBSCRIBE_LINK } from '../example-parts';
 import { OccasionOutcome } from '../sequences';
+import { scheduleNotifications, startFanouts } from './restock-fanout';
 
 export const BACK_IN_STOCK_EXAMPLE = {
   name: 'Back in stock',
@@ -30,8 +31,8 @@ export const BACK_IN_STOCK_EXAMPLE = {
 
 /**
  * Back in stock: Back In Stock Requested puts the customer on the product's waiting list; Inventory
- * Updated from 0 to more starts a fan-out (the engine's RestockFanoutWorker) that notifies every
- * waiting request once. A request made while the product is in stock is answered at once. Buying
+ * Updated from 0 to more starts a fan-out (restock-fanout.ts, driven by the engine's
+ * RestockFanoutWorker) that notifies every waiting request once. A request made while the product is in stock is answered at once. Buying
  * the product closes the request.
  */
 export const backInStock = defineTrigger({
@@ -51,8 +52,8 @@ export const backInStock = defineTrigger({
       })),
     );
     if (rules.length === 0) return;
-    await ports.restock.start(tx, facts.restocked);
-    await ports.restock.scheduleNotifications(
+    await startFanouts(tx, facts.restocked);
+    await scheduleNotifications(
       tx,
       facts.stockRequests.filter((r) => r.inStock),
       rules.map((rule) => ({ id: rule.id, firstDelayMs: firstStepDelayMs(rule) })),
@@ -97,7 +98,7 @@ export const backInStock = defineTrigger({
         if (d.step === 0) notified.push(episode.requestId);
       }
     }
-    await ports.restock.markNotified(tx, notified);
+    await ports.stockRequests.markNotified(tx, notified);
     return outcomes;
   },
 
