@@ -175,6 +175,7 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
           reason: null,
           dueAt: null,
           capCountedAt: caps.record(rule, d.customerId, composition.channel),
+          fallbackReason: composition.fallbackReason,
         });
         messages.push({
           topic: composition.channel === 'email' ? this.topics.emailDispatch : this.topics.webPushDispatch,
