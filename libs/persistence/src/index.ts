@@ -4,4 +4,5 @@ export { CartEntity, CustomerEntity, DispatchEntity, ENTITIES, PushSubscriptionE
 export type { CartItem, RulePacing } from './entities';
 export { MIGRATIONS } from './migrations';
 export { rowsOf } from './rows-of';
+export { loadCapHistory } from './cap-history';
 export { describeDatabaseError, isTransientDatabaseFault } from './database-fault';

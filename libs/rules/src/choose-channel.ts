@@ -65,6 +65,23 @@ function suppressionReason(skipped: readonly ChannelSkip[]): string {
   return skipped.map((skip) => `${skip.channel}:${skip.reason}`).join(',');
 }
 
+/**
+ * The customer's reach with the caps that hold each channel back right now: `capReason` names the
+ * cap (`capped:email:16h`) or null, `capFreesInMs` tells how long until it frees, when known.
+ */
+export function withCaps(
+  reach: Record<Channel, ChannelReach>,
+  capReason: (channel: Channel) => string | null,
+  capFreesInMs: (channel: Channel) => number | null = () => null,
+): Record<Channel, ChannelReach> {
+  const capped = (channel: Channel): ChannelReach => ({
+    ...reach[channel],
+    capped: capReason(channel),
+    capFreesInMs: capFreesInMs(channel),
+  });
+  return { email: capped('email'), webpush: capped('webpush') };
+}
+
 /** pickChannel without the channels passed over: the channel, or why the step is suppressed. */
 export function chooseChannel(preference: readonly Channel[], reach: Record<Channel, ChannelReach>): ChannelChoice {
   const pick = pickChannel(preference, reach);

@@ -44,7 +44,7 @@ export { capHold, capTimezone, isCapExempt } from './caps/cap-hold';
 export type { CapHold } from './caps/cap-hold';
 export { quietHoursEnd } from './caps/quiet-hours';
 export { isTimeZone } from './caps/local-time';
-export { chooseChannel, pickChannel } from './choose-channel';
+export { chooseChannel, pickChannel, withCaps } from './choose-channel';
 export type { ChannelChoice, ChannelPick, ChannelReach, ChannelSkip } from './choose-channel';
 export { fallbackReason } from './fallback-reason';
 export { shortDuration } from './short-duration';

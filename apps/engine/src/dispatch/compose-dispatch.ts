@@ -1,5 +1,5 @@
 import { DispatchMessage } from '@beckon/contracts';
-import { Channel, ChannelReach, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep } from '@beckon/rules';
+import { Channel, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep, withCaps } from '@beckon/rules';
 import { messageData, reachOf, Recipient } from '@beckon/template-context';
 import { renderEmail, renderWebPush } from '@beckon/templates';
 
@@ -42,14 +42,6 @@ export type Composition =
 
 const PUSH_TTL_SECONDS = 24 * 3600;
 
-function underCaps(reach: Record<Channel, ChannelReach>, limits: DeliveryLimits): Record<Channel, ChannelReach> {
-  const withCap = (channel: Channel): ChannelReach => ({
-    ...reach[channel],
-    capped: limits.capReason(channel),
-    capFreesInMs: limits.capFreesInMs?.(channel) ?? null,
-  });
-  return { email: withCap('email'), webpush: withCap('webpush') };
-}
 
 /**
  * Chooses the channel for one due step and renders its message. Pure, so channel preference, caps
@@ -66,7 +58,14 @@ export function composeDispatch(input: ComposeInput): Composition {
   const reachable = chooseChannel(step.channels, reach);
   if (reachable.channel === null) return { kind: 'suppress', reason: reachable.reason };
   if (limits.quietUntil !== null) return { kind: 'defer', until: limits.quietUntil, reason: 'quiet_hours' };
-  const choice = pickChannel(step.channels, underCaps(reach, limits));
+  const choice = pickChannel(
+    step.channels,
+    withCaps(
+      reach,
+      (channel) => limits.capReason(channel),
+      (channel) => limits.capFreesInMs?.(channel) ?? null,
+    ),
+  );
   if (choice.channel === null) return { kind: 'suppress', reason: choice.reason };
   const fallback = fallbackReason(choice.skipped);
 
