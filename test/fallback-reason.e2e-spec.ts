@@ -62,7 +62,11 @@ describe('the reason a message went out on another channel', () => {
     const bo = stack.push.subscribe('bo');
     const visitor = stack.push.subscribe('visitor');
     const subscribed = (who: { userId: string } | { anonymousId: string }, endpoint: typeof bo) =>
-      track(who, 'Push Subscription Created', { endpoint: endpoint.endpoint, keys: endpoint.keys, expiration_time: null });
+      track(who, 'Push Subscription Created', {
+        endpoint: endpoint.endpoint,
+        keys: endpoint.keys,
+        expiration_time: null,
+      });
     await stack.produce([
       identify({ userId: 'u-bo' }, { email: 'bo@example.com', first_name: 'Bo' }),
       subscribed({ userId: 'u-bo' }, bo),

@@ -26,15 +26,17 @@ export interface ChannelSkip {
 
 /** A choice with the preferred channels it passed over, so the log can say why a message went elsewhere. */
 export type ChannelPick =
-  | { channel: Channel; skipped: ChannelSkip[] }
-  | { channel: null; reason: string; skipped: ChannelSkip[] };
+  { channel: Channel; skipped: ChannelSkip[] } | { channel: null; reason: string; skipped: ChannelSkip[] };
 
 const UNREACHABLE_REASON: Record<Channel, string> = {
   email: 'no_address',
   webpush: 'no_subscription',
 };
 
-function skipOf(channel: Channel, { reachable, unreachableReason, consented, capped, capFreesInMs }: ChannelReach): ChannelSkip | null {
+function skipOf(
+  channel: Channel,
+  { reachable, unreachableReason, consented, capped, capFreesInMs }: ChannelReach,
+): ChannelSkip | null {
   if (!reachable) return { channel, reason: unreachableReason ?? UNREACHABLE_REASON[channel] };
   if (!consented) return { channel, reason: 'unsubscribed' };
   if (!capped) return null;

@@ -59,9 +59,9 @@ describe('the fallback reason', () => {
     expect(reasonFor(['email', 'webpush'], { email: everything, webpush: ok }).fallback).toBe(
       'fallback:no_address:email',
     );
-    expect(
-      reasonFor(['email', 'webpush'], { email: { ...emailCapped, consented: false }, webpush: ok }).fallback,
-    ).toBe('fallback:unsubscribed:email');
+    expect(reasonFor(['email', 'webpush'], { email: { ...emailCapped, consented: false }, webpush: ok }).fallback).toBe(
+      'fallback:unsubscribed:email',
+    );
   });
 
   it('joins one part per channel passed over, in the order of preference', () => {

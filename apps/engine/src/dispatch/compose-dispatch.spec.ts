@@ -271,9 +271,7 @@ describe('composeDispatch', () => {
     });
 
     it('records a missing address or an opt-out as the fallback reason too', () => {
-      expect(sent(composeDispatch(input({ recipient: anonymous() }))).fallbackReason).toBe(
-        'fallback:no_address:email',
-      );
+      expect(sent(composeDispatch(input({ recipient: anonymous() }))).fallbackReason).toBe('fallback:no_address:email');
       const optedOut = known({ emailConsent: false, subscriptions: [subscription] });
       expect(sent(composeDispatch(input({ recipient: optedOut }))).fallbackReason).toBe('fallback:unsubscribed:email');
     });

@@ -42,7 +42,6 @@ export type Composition =
 
 const PUSH_TTL_SECONDS = 24 * 3600;
 
-
 /**
  * Chooses the channel for one due step and renders its message. Pure, so channel preference, caps
  * and templating are tested without Kafka or a database.
