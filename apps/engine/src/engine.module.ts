@@ -5,6 +5,7 @@ import { KafkaModule } from '@beckon/kafka';
 import { HealthController, HealthModule, MetricsController, MetricsModule } from '@beckon/observability';
 import { PersistenceModule } from '@beckon/persistence';
 import { DispatchCountsModule } from './dispatch-counts/dispatch-counts.module';
+import { FiringModule } from './firing/firing.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { StorefrontEventsConsumer } from './ingestion/storefront-events.consumer';
 import { MomentsModule } from './moments/moments.module';
@@ -24,6 +25,7 @@ export class EngineModule {
         HealthModule.forRoot({ consumer: StorefrontEventsConsumer }),
         IngestionModule,
         MomentsModule,
+        FiringModule,
         DispatchCountsModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -1,2 +1,5 @@
 export { createUnsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from './unsubscribe-token';
 export type { UnsubscribeClaim, UnsubscribeScope } from './unsubscribe-token';
+export { endsSequences, withdrawnBy } from './unsubscribe-rule';
+export type { Consent, ConsentChannel, Unsubscribe } from './unsubscribe-rule';
+export { applyUnsubscribes } from './apply-unsubscribes';

@@ -6,3 +6,7 @@ export { MIGRATIONS } from './migrations';
 export { rowsOf } from './rows-of';
 export { loadCapHistory } from './cap-history';
 export { describeDatabaseError, isTransientDatabaseFault } from './database-fault';
+export { CART_COLUMNS, cartFromRow } from './cart-row';
+export type { CartRow, CartState } from './cart-row';
+export { loadCapSettings, saveCapSettings } from './cap-settings';
+export type { Queryable } from './cap-settings';

@@ -1,4 +1,10 @@
+import { occasionKey, rawPart } from './occasion-key';
 import { RuleParams } from './rule.schema';
+
+/** One reminder sequence per cart (ids as the shop sends them). */
+export const CART_OCCASION = occasionKey('cart', { cartId: rawPart });
+export const CART_OCCASION_PREFIX = CART_OCCASION.prefix;
+export const cartOccasion = (cartId: string): string => CART_OCCASION.of({ cartId });
 
 export interface CartSnapshot {
   status: 'open' | 'ordered' | 'emptied';

@@ -1,5 +1,5 @@
 import { parseIsoDuration } from './iso-duration';
-import type { Channel } from './rule.schema';
+import type { Channel } from './channel';
 
 export type AttributionWindows = Record<Channel, string>;
 

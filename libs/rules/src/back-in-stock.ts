@@ -1,18 +1,16 @@
-import { fromOccasionPart, occasionPart } from './occasion-part';
-
-export const RESTOCK_OCCASION_PREFIX = 'restock:';
-
-export const restockProductPrefix = (productId: string): string =>
-  `${RESTOCK_OCCASION_PREFIX}${occasionPart(productId)}:`;
+import { idPart, occasionKey, rawPart } from './occasion-key';
 
 /** One notification per stock request: the request id is the episode. */
+export const RESTOCK_OCCASION = occasionKey('restock', { productId: idPart, requestId: rawPart });
+export const RESTOCK_OCCASION_PREFIX = RESTOCK_OCCASION.prefix;
+
+export const restockProductPrefix = (productId: string): string => RESTOCK_OCCASION.prefixOf({ productId });
+
 export const restockOccasion = (productId: string, requestId: string): string =>
-  `${restockProductPrefix(productId)}${requestId}`;
+  RESTOCK_OCCASION.of({ productId, requestId });
 
 export function parseRestockOccasion(occasion: string): { productId: string; requestId: string } | null {
-  const parts = occasion.split(':');
-  if (parts.length !== 3 || `${parts[0]}:` !== RESTOCK_OCCASION_PREFIX) return null;
-  return { productId: fromOccasionPart(parts[1]), requestId: parts[2] };
+  return RESTOCK_OCCASION.parse(occasion);
 }
 
 export interface StockFold {

@@ -1,14 +1,18 @@
+import { integerPart, occasionKey } from './occasion-key';
 import { RuleParams } from './rule.schema';
 import { addDays, CalendarDate } from './caps/local-time';
 import { isLeapYear, parseLocalDate, utcDateOf, zonedTimeToInstant } from './zoned-time';
 
 export type BirthdayParams = RuleParams<'birthday'>;
 
-export const birthdayOccasion = (year: number): string => `birthday:${year}`;
+/** One greeting a year: the year celebrated is the episode. */
+export const BIRTHDAY_OCCASION = occasionKey('birthday', { year: integerPart });
+
+export const birthdayOccasion = (year: number): string => BIRTHDAY_OCCASION.of({ year });
 
 export function birthdayYearOf(occasion: string): number | null {
-  const match = /^birthday:(\d{4})$/.exec(occasion);
-  return match === null ? null : Number(match[1]);
+  const year = BIRTHDAY_OCCASION.parse(occasion)?.year ?? null;
+  return year !== null && year >= 1000 && year <= 9999 ? year : null;
 }
 
 /** The day a birthday is celebrated in a given year: 29 February falls on 28 February outside leap years. */

@@ -1,22 +1,20 @@
 import { RuleParams } from './rule.schema';
-import { fromOccasionPart, occasionPart } from './occasion-part';
+import { idPart, occasionKey } from './occasion-key';
 import { DAY_MS } from './caps/local-time';
 
 export type ReorderParams = RuleParams<'consumable_reorder'>;
 
-export const REORDER_OCCASION_PREFIX = 'reorder:';
-
-export const reorderProductPrefix = (productId: string): string =>
-  `${REORDER_OCCASION_PREFIX}${occasionPart(productId)}:`;
-
 /** One reminder per purchase of a product: buying it again is a new occasion. */
+export const REORDER_OCCASION = occasionKey('reorder', { productId: idPart, orderId: idPart });
+export const REORDER_OCCASION_PREFIX = REORDER_OCCASION.prefix;
+
+export const reorderProductPrefix = (productId: string): string => REORDER_OCCASION.prefixOf({ productId });
+
 export const reorderOccasion = (productId: string, orderId: string): string =>
-  `${reorderProductPrefix(productId)}${occasionPart(orderId)}`;
+  REORDER_OCCASION.of({ productId, orderId });
 
 export function parseReorderOccasion(occasion: string): { productId: string; orderId: string } | null {
-  const parts = occasion.split(':');
-  if (parts.length !== 3 || `${parts[0]}:` !== REORDER_OCCASION_PREFIX) return null;
-  return { productId: fromOccasionPart(parts[1]), orderId: fromOccasionPart(parts[2]) };
+  return REORDER_OCCASION.parse(occasion);
 }
 
 /** The product's own replenishment_days when the shop sent it, else the rule's default. */

@@ -22,7 +22,7 @@ export type {
 } from './rule.schema';
 export { applyRulePatch, toFieldErrors, validateRule } from './validate-rule';
 export type { FieldError, RuleValidation } from './validate-rule';
-export { abandonedCartVerdict, cartValue } from './abandoned-cart';
+export { abandonedCartVerdict, CART_OCCASION, CART_OCCASION_PREFIX, cartOccasion, cartValue } from './abandoned-cart';
 export type { CartSnapshot, CartVerdict } from './abandoned-cart';
 export {
   CAP_CHANNELS,
@@ -48,12 +48,22 @@ export { chooseChannel, pickChannel, withCaps } from './choose-channel';
 export type { ChannelChoice, ChannelPick, ChannelReach, ChannelSkip } from './choose-channel';
 export { fallbackReason } from './fallback-reason';
 export { shortDuration } from './short-duration';
-export { dispatchKey, dispatchKeySql } from './dispatch-key';
-export { occasionPart, occasionPartSql } from './occasion-part';
+export {
+  DISPATCH_KEY,
+  dispatchKey,
+  idPart,
+  instantPart,
+  integerPart,
+  keyFormat,
+  occasionKey,
+  rawPart,
+} from './occasion-key';
+export type { KeyFormat, KeyPart } from './occasion-key';
 export { addDays, DAY_MS, wallClock, zoneOffsetMs } from './caps/local-time';
 export type { CalendarDate } from './caps/local-time';
 export { formatLocalDate, isLeapYear, parseLocalDate, utcDateOf, zonedTimeToInstant } from './zoned-time';
 export {
+  BIRTHDAY_OCCASION,
   BIRTHDAY_STALE_MS,
   birthdayOccasion,
   birthdayScanDays,
@@ -67,6 +77,7 @@ export {
 export type { BirthdayParams, BirthdayScanDay, BirthdayStep, BirthdayVerdict } from './birthday';
 export {
   asleepIfLastOrderBefore,
+  SLEEP_OCCASION,
   SLEEP_OCCASION_PREFIX,
   sleepOccasion,
   sleepStepDueAt,
@@ -75,6 +86,7 @@ export {
 export type { OrderHistory, SleepParams, SleepVerdict } from './sleeping-customer';
 export {
   parseReorderOccasion,
+  REORDER_OCCASION,
   REORDER_OCCASION_PREFIX,
   reorderOccasion,
   reorderProductPrefix,
@@ -87,6 +99,7 @@ export type { ReorderParams, ReorderVerdict } from './consumable-reorder';
 export {
   foldStock,
   parseRestockOccasion,
+  RESTOCK_OCCASION,
   RESTOCK_OCCASION_PREFIX,
   restockOccasion,
   restockProductPrefix,

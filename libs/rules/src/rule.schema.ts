@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { templateSyntaxError } from '@beckon/templates';
+import { CHANNELS } from './channel';
 import { parseIsoDuration } from './iso-duration';
 import { quietHoursSchema } from './caps/caps.schema';
 import { DEFAULT_ATTRIBUTION_WINDOWS, MAX_ATTRIBUTION_DAYS } from './attribution';
@@ -17,8 +18,8 @@ export type Trigger = (typeof TRIGGERS)[number];
 /** Triggers this version evaluates; a trigger missing here is refused rather than accepted and never fired. */
 export const AVAILABLE_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(TRIGGERS);
 
-export const CHANNELS = ['email', 'webpush'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS } from './channel';
+export type { Channel } from './channel';
 
 const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
 

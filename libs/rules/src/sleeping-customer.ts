@@ -1,12 +1,13 @@
 import { DAY_MS } from './caps/local-time';
+import { instantPart, occasionKey } from './occasion-key';
 import { RuleParams } from './rule.schema';
 
 export type SleepParams = RuleParams<'sleeping_customer'>;
 
-export const SLEEP_OCCASION_PREFIX = 'sleep:';
-
 /** One sleep episode per last order: a new order starts a new episode with a new key. */
-export const sleepOccasion = (lastOrderAt: Date): string => `${SLEEP_OCCASION_PREFIX}${lastOrderAt.toISOString()}`;
+export const SLEEP_OCCASION = occasionKey('sleep', { lastOrderAt: instantPart });
+export const SLEEP_OCCASION_PREFIX = SLEEP_OCCASION.prefix;
+export const sleepOccasion = (lastOrderAt: Date): string => SLEEP_OCCASION.of({ lastOrderAt });
 
 /** The customer falls asleep inactiveDays after the last order; the first step follows its delay later. */
 export function sleepStepDueAt(lastOrderAt: Date, params: SleepParams, firstDelayMs: number): Date {

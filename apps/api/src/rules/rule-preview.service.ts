@@ -17,8 +17,8 @@ import {
   Rule,
   withCaps,
 } from '@beckon/rules';
-import { Recipient } from '@beckon/template-context';
-import { loadRecipients, messageData, previewContext, reachOf } from '@beckon/template-context';
+import { loadRecipients, messageData, reachOf, Recipient } from '@beckon/template-context';
+import { previewContext } from '@beckon/triggers';
 import { renderEmail, RenderedEmail, RenderedWebPush, renderWebPush } from '@beckon/templates';
 import { CapsService } from '../caps/caps.service';
 import { parseWith } from '../errors/parse-with';

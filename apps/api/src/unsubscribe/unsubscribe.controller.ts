@@ -50,7 +50,7 @@ export class UnsubscribeController {
     summary: 'RFC 8058 one-click unsubscribe (public)',
     description: 'Body `List-Unsubscribe=One-Click` (form-encoded) or empty.',
   })
-  @ApiOkResponse(htmlPage('unsubscribed; consent withdrawn and running sequences ended'))
+  @ApiOkResponse(htmlPage('unsubscribed; consent withdrawn, and running sequences ended once no channel is left'))
   @ApiResponse({ status: 400, ...htmlPage('the link was forged or mangled') })
   @ApiResponse({ status: 503, description: 'UNSUBSCRIBE_SECRET is not configured' })
   async unsubscribe(

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { StockRequestFact } from '@beckon/triggers';
 import { rowsOf } from '@beckon/persistence';
 import { StockRequestRecord } from './catalog-records';
 
-export interface OpenedRequest {
-  requestId: string;
-  customerId: string;
-  productId: string;
-}
+export type OpenedRequest = StockRequestFact;
 
 /** "Tell me when it is back": one open request per customer and product until it is notified or closed. */
 @Injectable()

@@ -1,12 +1,9 @@
 import { Module } from '@nestjs/common';
-import { EngineObservabilityModule } from '../observability/observability.module';
 import { DispatchRepository } from './dispatch.repository';
-import { OutboxRelay } from './outbox-relay';
-import { OutboxRepository } from './outbox.repository';
 
+/** The dispatch log: every step's decision, and the timer store of the pending ones. */
 @Module({
-  imports: [EngineObservabilityModule],
-  providers: [DispatchRepository, OutboxRepository, OutboxRelay],
-  exports: [DispatchRepository, OutboxRepository, OutboxRelay],
+  providers: [DispatchRepository],
+  exports: [DispatchRepository],
 })
 export class DispatchModule {}

@@ -2,25 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { rowsOf } from '@beckon/persistence';
 import { Channel, dispatchKey } from '@beckon/rules';
+import { DueDispatch, PendingStep, SequenceStore } from '@beckon/triggers';
 
-export interface PendingStep {
-  ruleId: string;
-  customerId: string;
-  occasion: string;
-  step: number;
-  dueAt: Date;
-  correlationId: string | null;
-}
-
-export interface DueDispatch {
-  id: string;
-  ruleId: string;
-  customerId: string;
-  occasion: string;
-  step: number;
-  dueAt: Date;
-  correlationId: string | null;
-}
+export type { DueDispatch, PendingStep };
 
 export interface DispatchOutcome {
   id: string;
@@ -39,7 +23,7 @@ const PENDING = `('scheduled', 'deferred')`;
 
 /** The dispatch log, which is also the timer store: pending rows carry the due time of their step. */
 @Injectable()
-export class DispatchRepository {
+export class DispatchRepository implements SequenceStore {
   /**
    * Schedules steps; an existing still-scheduled step moves to the new due time (a cart touched again
    * goes quiet later), anything already fired or ended stays as it is.

@@ -3,15 +3,12 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
-import { Rule } from '@beckon/rules';
+import { Rule, Trigger } from '@beckon/rules';
+import { ALL_TRIGGER_DEFINITIONS, laterCursor, MomentScan, scanCorrelationId, TriggerPorts } from '@beckon/triggers';
 import { RuleCache } from '../rules/rule-cache';
-import { BirthdayScan } from './birthday.scan';
-import { scanHorizon } from './horizon';
-import { laterCursor, MomentScan, scanCorrelationId } from './moment-scan';
-import { ReorderScan } from './reorder.scan';
-import { ScanCursorRepository } from './scan-cursor.repository';
-import { SleepScan } from './sleep.scan';
 import { PollingLoop } from '../scheduling/polling-loop';
+import { TRIGGER_PORTS } from '../triggers/trigger-ports';
+import { ScanCursorRepository } from './scan-cursor.repository';
 
 export interface ScanReport {
   ruleId: string;
@@ -21,15 +18,19 @@ export interface ScanReport {
 }
 
 /**
- * Time-based evaluation: every SCAN_INTERVAL_MS, each enabled sleeping-customer, birthday and
- * reorder rule walks its moments from where it stopped to its horizon, a page per transaction. The
+ * Time-based evaluation: every SCAN_INTERVAL_MS, each enabled rule of a trigger whose definition has
+ * a scan (sleeping customer, birthday, reorder) walks its moments from where it stopped to its horizon, a page per transaction. The
  * cursor is claimed with SKIP LOCKED, so several engines share the walk and never do a page twice at
  * once; a new or re-enabled rule catches up on the history that existed before it.
  */
 @Injectable()
 export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MomentScanner.name);
-  private readonly scans: Map<string, MomentScan>;
+  private readonly scans = new Map<Trigger, MomentScan>(
+    ALL_TRIGGER_DEFINITIONS.flatMap((definition) =>
+      definition.scan === undefined ? [] : [[definition.trigger, definition.scan] as const],
+    ),
+  );
   private readonly loop: PollingLoop;
 
   constructor(
@@ -37,12 +38,9 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
     private readonly rules: RuleCache,
     private readonly cursors: ScanCursorRepository,
+    @Inject(TRIGGER_PORTS) private readonly ports: TriggerPorts,
     scheduler: SchedulerRegistry,
-    sleep: SleepScan,
-    birthday: BirthdayScan,
-    reorder: ReorderScan,
   ) {
-    this.scans = new Map<string, MomentScan>([sleep, birthday, reorder].map((scan) => [scan.trigger, scan]));
     this.loop = new PollingLoop('moment-scan', scheduler, () => this.scanAll());
   }
 
@@ -72,7 +70,7 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
   /** Walks one rule's streams up to the horizon of `now`. */
   async scanRule(rule: Rule, now = new Date()): Promise<ScanReport[]> {
     const scan = this.scans.get(rule.trigger)!;
-    const horizon = scanHorizon(scan.trigger, now, this.config.SCAN_INTERVAL_MS);
+    const horizon = scan.horizon(now, this.config.SCAN_INTERVAL_MS);
     const reports: ScanReport[] = [];
     const tick = { horizon, correlationId: scanCorrelationId(rule.id, now) };
     for (const stream of scan.streams(rule)) {
@@ -83,7 +81,7 @@ export class MomentScanner implements OnApplicationBootstrap, OnApplicationShutd
           const stored = await this.cursors.claim(tx, rule.id, stream);
           if (stored === null) return true; // another engine is walking this stream right now
           const cursor = laterCursor(stored, scan.floor(rule, stream, now));
-          const page = await scan.page(tx, rule, stream, cursor, tick);
+          const page = await scan.page(tx, rule, stream, cursor, tick, this.ports);
           await this.cursors.save(tx, rule.id, stream, page.cursor);
           report.pages += 1;
           report.scheduled += page.scheduled;

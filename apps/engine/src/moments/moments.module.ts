@@ -1,16 +1,13 @@
 import { Module } from '@nestjs/common';
-import { CappingModule } from '../capping/capping.module';
 import { RulesModule } from '../rules/rules.module';
-import { BirthdayScan } from './birthday.scan';
+import { TriggersModule } from '../triggers/triggers.module';
 import { MomentScanner } from './moment-scanner';
-import { ReorderScan } from './reorder.scan';
 import { ScanCursorRepository } from './scan-cursor.repository';
-import { SleepScan } from './sleep.scan';
 
-/** Time-based moments (sleep, birthday, reorder) found by indexed, incremental scans. */
+/** Time-based moments, found by the indexed, incremental scans of the trigger definitions that have one. */
 @Module({
-  imports: [RulesModule, CappingModule],
-  providers: [ScanCursorRepository, SleepScan, BirthdayScan, ReorderScan, MomentScanner],
+  imports: [RulesModule, TriggersModule],
+  providers: [ScanCursorRepository, MomentScanner],
   exports: [MomentScanner],
 })
 export class MomentsModule {}

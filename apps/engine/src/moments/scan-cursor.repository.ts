@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ScanCursor } from './moment-scan';
+import { ScanCursor } from '@beckon/triggers';
 
 /** How far each rule has walked each stream of moments. */
 @Injectable()

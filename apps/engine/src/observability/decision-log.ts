@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { reasonClass } from '@beckon/observability';
 import { Rule } from '@beckon/rules';
-import { DispatchOutcome, DueDispatch } from '../dispatch/dispatch.repository';
+import { DueDispatch } from '@beckon/triggers';
+import { DispatchOutcome } from '../dispatch/dispatch.repository';
 import { EngineMetrics } from './engine-metrics';
 
 /** A committed batch of due-step decisions, as the due-step worker made them. */

@@ -1,17 +1,9 @@
 import { MAX_AMOUNT, MAX_QUANTITY, Product } from '@beckon/events';
-import { CartItem } from '@beckon/persistence';
+import { CartItem, CartState } from '@beckon/persistence';
 import { cartValue } from '@beckon/rules';
 import { productKey } from '../catalog/catalog-records';
 
-export interface CartState {
-  id: string;
-  customerId: string;
-  items: CartItem[];
-  value: number;
-  currency: string | null;
-  status: 'open' | 'ordered' | 'emptied';
-  lastActivityAt: Date;
-}
+export type { CartState };
 
 export type CartChange =
   | { kind: 'add'; line: Product }

@@ -1,29 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CartItem } from '@beckon/persistence';
-import { CartState } from './cart-state';
-
-interface CartRow {
-  id: string;
-  customer_id: string;
-  items: CartItem[];
-  value: string;
-  currency: string | null;
-  status: CartState['status'];
-  last_activity_at: Date;
-}
-
-export function cartFromRow(row: CartRow): CartState {
-  return {
-    id: row.id,
-    customerId: row.customer_id,
-    items: row.items,
-    value: Number(row.value),
-    currency: row.currency,
-    status: row.status,
-    lastActivityAt: row.last_activity_at,
-  };
-}
+import { CART_COLUMNS, cartFromRow, CartRow, CartState } from '@beckon/persistence';
 
 @Injectable()
 export class CartRepository {
@@ -31,7 +8,7 @@ export class CartRepository {
   async lock(tx: EntityManager, ids: readonly string[]): Promise<Map<string, CartState>> {
     if (ids.length === 0) return new Map();
     const rows: CartRow[] = await tx.query(
-      `SELECT id, customer_id, items, value, currency, status, last_activity_at
+      `SELECT ${CART_COLUMNS}
        FROM carts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
       [ids],
     );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ReorderClockFact } from '@beckon/triggers';
 import { Product } from '@beckon/events';
 import { DAY_MS } from '@beckon/rules';
 import { productKey } from '../catalog/catalog-records';
@@ -15,13 +16,8 @@ export interface OrderRecord {
 }
 
 /** A reorder clock (re)started by a purchase. */
-export interface ReorderClockStart {
-  customerId: string;
-  productId: string;
-  orderId: string;
-  orderedAt: Date;
-  supplyDays: number | null;
-}
+/** A reorder clock a purchase started or restarted: what the consumable-reorder trigger reacts to. */
+export type ReorderClockStart = ReorderClockFact;
 
 export interface SubscriptionRecord {
   endpoint: string;

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { OrderHistoryFact } from '@beckon/triggers';
 import { Traits } from '@beckon/events';
 import { rowsOf } from '@beckon/persistence';
 
-export interface OrderHistoryChange {
-  customerId: string;
-  lastOrderAt: Date;
-  orderCount: number;
-}
+export type OrderHistoryChange = OrderHistoryFact;
 
 export interface CustomerUpsert {
   id: string;
@@ -144,24 +141,6 @@ export class CustomerRepository {
       `UPDATE customers c SET merged_into = m.user_id, updated_at = now()
        FROM unnest($1::text[], $2::text[]) AS m(anon_id, user_id) WHERE c.id = m.anon_id`,
       params,
-    );
-  }
-
-  async withdrawConsent(
-    tx: EntityManager,
-    optOuts: ReadonlyArray<{
-      customerId: string;
-      channel: 'email' | 'webpush' | 'all';
-    }>,
-  ): Promise<void> {
-    if (optOuts.length === 0) return;
-    await tx.query(
-      `UPDATE customers c SET
-         email_consent = c.email_consent AND NOT (o.channel IN ('email', 'all')),
-         webpush_consent = c.webpush_consent AND NOT (o.channel IN ('webpush', 'all')),
-         updated_at = now()
-       FROM unnest($1::text[], $2::text[]) AS o(customer_id, channel) WHERE c.id = o.customer_id`,
-      [optOuts.map((o) => o.customerId), optOuts.map((o) => o.channel)],
     );
   }
 }

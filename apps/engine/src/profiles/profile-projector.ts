@@ -12,7 +12,7 @@ import { CommerceRepository } from './commerce.repository';
 import { CustomerRepository } from './customer.repository';
 import { mergesIn, ownerOf } from './event-routing';
 import { planProjection } from './projection-plan';
-import { NO_FACTS, ProjectionFacts } from './projection-facts';
+import { NO_FACTS, ProjectionFacts } from '@beckon/triggers';
 import { TimelineRepository } from './timeline.repository';
 
 export interface IncomingEvent {
@@ -83,7 +83,6 @@ export class ProfileProjector {
     const reorderClocks = await this.commerce.restartReorderClocks(tx, newOrders);
     await this.commerce.upsertSubscriptions(tx, plan.subscriptions);
     await this.commerce.removeSubscriptions(tx, plan.removedEndpoints);
-    await this.customers.withdrawConsent(tx, plan.optOuts);
 
     await this.catalog.upsertDetails(tx, [...plan.catalog.values()]);
     const restocked = await this.catalog.applyStock(tx, plan.stockUpdates);

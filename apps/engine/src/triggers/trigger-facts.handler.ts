@@ -1,24 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DispatchRepository } from '../dispatch/dispatch.repository';
-import { ProjectionFacts } from '../profiles/projection-facts';
+import { applyUnsubscribes } from '@beckon/consent';
+import { ALL_TRIGGER_DEFINITIONS, ProjectionFacts, RuleOf, TriggerPorts } from '@beckon/triggers';
 import { RuleCache } from '../rules/rule-cache';
-import { AbandonedCartTrigger } from './abandoned-cart.trigger';
-import { BackInStockTrigger } from './back-in-stock.trigger';
-import { BirthdayTrigger } from './birthday.trigger';
-import { ConsumableReorderTrigger } from './consumable-reorder.trigger';
-import { SleepingCustomerTrigger } from './sleeping-customer.trigger';
+import { TRIGGER_PORTS } from './trigger-ports';
 
 /** Lets every event-driven trigger react to what a batch changed, inside the batch's transaction. */
 @Injectable()
 export class TriggerFactsHandler {
   constructor(
-    private readonly abandonedCart: AbandonedCartTrigger,
-    private readonly sleepingCustomer: SleepingCustomerTrigger,
-    private readonly backInStock: BackInStockTrigger,
-    private readonly consumableReorder: ConsumableReorderTrigger,
-    private readonly birthday: BirthdayTrigger,
-    private readonly dispatches: DispatchRepository,
+    @Inject(TRIGGER_PORTS) private readonly ports: TriggerPorts,
     private readonly rules: RuleCache,
   ) {}
 
@@ -26,14 +17,12 @@ export class TriggerFactsHandler {
     const now = new Date();
     // A rule created just before these events were sent applies to them.
     await this.rules.refreshIfChanged(tx);
-    await this.abandonedCart.onFacts(tx, facts);
-    await this.sleepingCustomer.onFacts(tx, facts, now);
-    await this.backInStock.onFacts(tx, facts, now);
-    await this.consumableReorder.onFacts(tx, facts, now);
-    await this.birthday.onFacts(tx, facts, now);
-    // Opting out of everything ends every running sequence; a single-channel opt-out is applied when
-    // the next step picks its channel, since another channel may still be welcome.
-    const optedOut = facts.unsubscribed.filter((u) => u.channel === 'all').map((u) => u.customerId);
-    await this.dispatches.endCustomerSequences(tx, optedOut, '', 'unsubscribed');
+    for (const definition of ALL_TRIGGER_DEFINITIONS) {
+      if (definition.onFacts === undefined) continue;
+      const rules = (await this.rules.enabledFor(definition.trigger, tx)) as Array<RuleOf<typeof definition.trigger>>;
+      await definition.onFacts({ tx, now, rules, ports: this.ports }, facts);
+    }
+    // Last, so that it also ends what this batch scheduled; the rule is the unsubscribe link's (docs/consent.md).
+    await applyUnsubscribes(tx, facts.unsubscribed);
   }
 }

@@ -2,38 +2,18 @@ import { Module } from '@nestjs/common';
 import { CappingModule } from '../capping/capping.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
-import { EngineObservabilityModule } from '../observability/observability.module';
 import { RestockModule } from '../restock/restock.module';
 import { RulesModule } from '../rules/rules.module';
-import { AbandonedCartTrigger } from './abandoned-cart.trigger';
-import { BackInStockTrigger } from './back-in-stock.trigger';
-import { BirthdayTrigger } from './birthday.trigger';
-import { ConsumableReorderTrigger } from './consumable-reorder.trigger';
-import { DueStepWorker } from './due-step.worker';
-import { OCCASION_RESOLVERS, OccasionResolver } from './occasion-resolver';
-import { SleepingCustomerTrigger } from './sleeping-customer.trigger';
 import { TriggerFactsHandler } from './trigger-facts.handler';
+import { TRIGGER_PORTS, triggerPortsProvider } from './trigger-ports';
 
-const TRIGGERS = [
-  AbandonedCartTrigger,
-  SleepingCustomerTrigger,
-  BackInStockTrigger,
-  ConsumableReorderTrigger,
-  BirthdayTrigger,
-];
-
+/**
+ * The trigger definitions (libs/triggers) wired into the engine: their ports, and the handler that
+ * hands them each ingestion batch's facts. The firing loop and the moment scanner use the ports too.
+ */
 @Module({
-  imports: [DispatchModule, RulesModule, CappingModule, CatalogModule, RestockModule, EngineObservabilityModule],
-  providers: [
-    ...TRIGGERS,
-    TriggerFactsHandler,
-    DueStepWorker,
-    {
-      provide: OCCASION_RESOLVERS,
-      inject: TRIGGERS,
-      useFactory: (...resolvers: OccasionResolver[]) => resolvers,
-    },
-  ],
-  exports: [TriggerFactsHandler, DueStepWorker],
+  imports: [DispatchModule, RulesModule, CappingModule, CatalogModule, RestockModule],
+  providers: [triggerPortsProvider, TriggerFactsHandler],
+  exports: [TriggerFactsHandler, TRIGGER_PORTS],
 })
 export class TriggersModule {}

@@ -1,0 +1,10 @@
+export { defineTrigger } from './definition';
+export type { FactsRun, PreviewOptions, ResolveRun, RuleOf, TriggerDefinition } from './definition';
+export { ALL_TRIGGER_DEFINITIONS, definitionOf, findDefinition, TRIGGER_DEFINITIONS } from './definitions';
+export { NO_FACTS } from './facts';
+export type { OrderHistoryFact, ProjectionFacts, ReorderClockFact, StockRequestFact } from './facts';
+export type { RestockFanouts, SequenceStore, TriggerPorts } from './ports';
+export { previewContext } from './preview';
+export { eventSchedules, laterCursor, SCAN_PAGE, scanCorrelationId } from './scan';
+export type { MomentScan, ScanCursor, ScanPage, ScanTick } from './scan';
+export type { DueDispatch, OccasionOutcome, PendingStep } from './sequences';
