@@ -7,7 +7,11 @@ import { DISPATCH_KEY, dispatchKey } from './occasion-key';
 import { SLEEP_OCCASION } from './sleeping-customer';
 
 const id = fc.string({ minLength: 1, maxLength: 20 });
-const instant = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+const instant = fc.date({
+  min: new Date('1970-01-01T00:00:00Z'),
+  max: new Date('9999-12-31T23:59:59Z'),
+  noInvalidDate: true,
+});
 
 describe('occasion keys', () => {
   it('keep the formats already stored in the dispatch log', () => {

@@ -36,29 +36,44 @@ const liquid = (max: number) =>
         });
     });
 
-export const emailContentSchema = z.strictObject({
-  subject: liquid(998).pipe(z.string().min(1)),
-  html: liquid(512 * 1024).optional(),
-  text: liquid(512 * 1024).optional(),
-});
+export const emailContentSchema = z
+  .strictObject({
+    subject: liquid(998).pipe(z.string().min(1)),
+    html: liquid(512 * 1024).optional(),
+    text: liquid(512 * 1024).optional(),
+  })
+  .meta({ description: 'Liquid templates; `subject` and `html` or `text` are required' });
 
-export const webPushContentSchema = z.strictObject({
-  title: liquid(256).pipe(z.string().min(1)),
-  body: liquid(1024).default(''),
-  url: liquid(2048).optional(),
-  icon: liquid(2048).optional(),
-});
+export const webPushContentSchema = z
+  .strictObject({
+    title: liquid(256).pipe(z.string().min(1)),
+    body: liquid(1024).default(''),
+    url: liquid(2048).optional(),
+    icon: liquid(2048).optional(),
+  })
+  .meta({ description: 'Liquid templates of the notification; `title` is required' });
 
 export const stepSchema = z
   .strictObject({
-    after: z.string().refine((value) => {
-      const ms = parseIsoDuration(value);
-      return ms !== null && ms <= MAX_DELAY_MS;
-    }, 'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)'),
+    after: z
+      .string()
+      .refine((value) => {
+        const ms = parseIsoDuration(value);
+        return ms !== null && ms <= MAX_DELAY_MS;
+      }, 'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)')
+      .meta({
+        description:
+          'ISO 8601 duration in weeks, days, hours, minutes or seconds, at most a year: step 1 counts from the trigger moment, step n from step n-1',
+        example: 'PT1H',
+      }),
     channels: z
       .array(z.enum(CHANNELS))
       .min(1)
-      .refine((list) => new Set(list).size === list.length, 'channels must not repeat'),
+      .refine((list) => new Set(list).size === list.length, 'channels must not repeat')
+      .meta({
+        description:
+          'in order of preference: the step goes out on the first the customer can receive within the caps; each listed channel needs its content',
+      }),
     email: emailContentSchema.optional(),
     webpush: webPushContentSchema.optional(),
   })
@@ -89,15 +104,21 @@ const days = (what: string, min: number, max: number) =>
     .number({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : 'must be a number of days') })
     .int('must be a whole number of days')
     .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+    .max(max, `must be at most ${max}`)
+    .meta({ description: what });
 
 export const paramsSchemas = {
   abandoned_cart: z.strictObject({
-    minCartValue: z.number().min(0).default(0),
+    minCartValue: z.number().min(0).meta({ description: 'carts worth less get no reminder' }).default(0),
   }),
   sleeping_customer: z.strictObject({
     inactiveDays: days('days without an order after which a customer is asleep', 1, 3650),
-    maxOrders: z.number().int().min(1, 'must be at least 1 (1 = one-time buyers only)').optional(),
+    maxOrders: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1 (1 = one-time buyers only)')
+      .meta({ description: 'only customers with at most this many orders (1 = one-time buyers only)' })
+      .optional(),
   }),
   back_in_stock: z.strictObject({}),
   consumable_reorder: z
@@ -111,7 +132,7 @@ export const paramsSchemas = {
     }),
   birthday: z.strictObject({
     daysBefore: days('how many days before the birthday the greeting goes out (0 = on the day)', 0, 60).default(0),
-    sendAt: hhmm.default('10:00'),
+    sendAt: hhmm.meta({ description: 'local time in the customer’s time zone' }).default('10:00'),
   }),
 } satisfies Record<Trigger, z.ZodType>;
 
@@ -127,35 +148,58 @@ const attributionWindow = (fallback: string) =>
       const ms = parseIsoDuration(value);
       return ms !== null && ms > 0 && ms <= MAX_ATTRIBUTION_DAYS * 24 * 3600 * 1000;
     }, `must be an ISO 8601 duration such as P5D or PT24H, more than zero and at most ${MAX_ATTRIBUTION_DAYS} days`)
+    .meta({ example: fallback })
     .default(fallback);
 
 const holdoutPercent = z
   .number({ error: 'must be a number (percent of customers held back)' })
   .min(0, 'must be at least 0')
   .max(MAX_HOLDOUT_PERCENT, `must be at most ${MAX_HOLDOUT_PERCENT} (percent of customers held back)`)
-  .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most two decimals');
+  .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, 'must have at most two decimals')
+  .meta({
+    description: `percent (0-${MAX_HOLDOUT_PERCENT}, at most two decimals) of the customers the rule would message that it holds back instead: when the first step of a sequence comes due they are logged \`holdout\` and get nothing, in every sequence of the rule (the split is a hash of rule and customer id), so GET /v1/dispatches/stats can compare their orders with the messaged ones`,
+  });
 
 const common = {
   name: z.string().trim().min(1).max(200),
-  enabled: z.boolean().default(true),
+  enabled: z
+    .boolean()
+    .meta({ description: 'a disabled rule fires nothing; its pending steps are logged `suppressed` / `rule_disabled`' })
+    .default(true),
   steps: z.array(stepSchema).min(1).max(10),
-  priority: z.number().int().min(0).max(1_000_000).default(100),
+  priority: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .meta({ description: 'when steps of several rules come due for one customer at once, the higher goes first' })
+    .default(100),
   /** Transactional rules opt out: their messages are neither held back by caps nor counted by them. */
-  caps: z.strictObject({ exempt: z.boolean() }).default({ exempt: false }),
+  caps: z
+    .strictObject({ exempt: z.boolean() })
+    .meta({
+      description:
+        'exempt: the rule’s messages are neither held back by frequency caps nor counted by them (transactional)',
+    })
+    .default({ exempt: false }),
   /**
    * Overrides the global quiet hours for this rule's messages; null sends at any hour. Absent or
    * `"global"`: the global ones. `"global"` exists for PATCH, where leaving the field out keeps the
    * stored override and null already means "none"; it is stored as absent.
    */
-  quietHours: z.preprocess((value, ctx) => {
-    if (value === USE_GLOBAL_QUIET_HOURS) return undefined;
-    if (typeof value !== 'string') return value;
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be {"start": "HH:MM", "end": "HH:MM"}, null (no quiet hours) or "${USE_GLOBAL_QUIET_HOURS}"`,
-    });
-    return undefined;
-  }, quietHoursSchema.nullable().optional()),
+  quietHours: z
+    .preprocess((value, ctx) => {
+      if (value === USE_GLOBAL_QUIET_HOURS) return undefined;
+      if (typeof value !== 'string') return value;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be {"start": "HH:MM", "end": "HH:MM"}, null (no quiet hours) or "${USE_GLOBAL_QUIET_HOURS}"`,
+      });
+      return undefined;
+    }, quietHoursSchema.nullable().optional())
+    .meta({
+      description: `overrides the global quiet hours for this rule; null: none; absent or "${USE_GLOBAL_QUIET_HOURS}": the global ones apply ("${USE_GLOBAL_QUIET_HOURS}" drops an override in a PATCH, where leaving the field out keeps it)`,
+    }),
   /** Percent of the customers the rule would message that it holds back instead, to measure its uplift. */
   holdoutPercent: holdoutPercent.default(0),
   /** How long after a message of each channel an order is attributed to it (last touch). */
@@ -163,6 +207,9 @@ const common = {
     .strictObject({
       email: attributionWindow(DEFAULT_ATTRIBUTION_WINDOWS.email),
       webpush: attributionWindow(DEFAULT_ATTRIBUTION_WINDOWS.webpush),
+    })
+    .meta({
+      description: `ISO 8601 duration per channel, more than zero and at most ${MAX_ATTRIBUTION_DAYS} days: an order within that time after a sent message of the channel is attributed to the latest such message (last touch)`,
     })
     .default({ ...DEFAULT_ATTRIBUTION_WINDOWS }),
 };

@@ -1,5 +1,5 @@
 import { capSettingsSchema, DEFAULT_CAP_RULES, DEFAULT_QUIET_HOURS, quietHoursSchema } from '@beckon/rules';
-import { schemaFromZod, SchemaComponents } from '../openapi/json-schema';
+import { componentsFromZod, SchemaComponents } from '../openapi/json-schema';
 
 /** The example of CONTRACT.md §3. */
 export const CAPS_EXAMPLE = {
@@ -17,9 +17,7 @@ const CAPS_NOTES = [
   'Frequency caps override every rule (except rules with `caps.exempt`): a step goes out on the first channel of its list',
   'that the customer can receive and that is within every cap counting that channel (`any` counts all channels);',
   'when none is, the dispatch is logged `suppressed` with reason `capped:<cap channel>:<window>` (`capped:email:16h`).',
-  '`per` is whole hours (`PT16H`, a rolling window) or whole days or weeks (`P1D`, `P7D`, `P1W`), counted in the',
-  'customer’s local calendar days: `P1D` is today since local midnight, `P7D` today and the six days before. Messages',
-  'count from the moment the engine queues them; suppressed, failed and exempt messages do not count.',
+  'Messages count from the moment the engine queues them; suppressed, failed and exempt messages do not count.',
   '`quietHours` is local time in the customer’s zone (else `defaultTimezone`); a window whose start is later than its end',
   'crosses midnight. A step that comes due inside it is logged `deferred` with reason `quiet_hours` and `dueAt` at the end',
   'of the window, then fires again, caps included. A rule may override it with its own `quietHours` (null for none).',
@@ -27,10 +25,10 @@ const CAPS_NOTES = [
   `${DEFAULT_QUIET_HOURS.start}-${DEFAULT_QUIET_HOURS.end}, defaultTimezone from DEFAULT_TIMEZONE (UTC).`,
 ].join(' ');
 
-export const CAPS_SCHEMAS: SchemaComponents = {
-  CapSettings: { ...schemaFromZod(capSettingsSchema), description: CAPS_NOTES, example: CAPS_EXAMPLE },
-  QuietHours: {
-    ...schemaFromZod(quietHoursSchema),
-    description: 'A daily window in the customer’s local time, HH:MM; start later than end crosses midnight.',
+export const CAPS_SCHEMAS: SchemaComponents = componentsFromZod(
+  {
+    CapSettings: capSettingsSchema.meta({ description: CAPS_NOTES, example: CAPS_EXAMPLE }),
+    QuietHours: quietHoursSchema,
   },
-};
+  { io: 'input' },
+);

@@ -30,9 +30,9 @@ export const dispatchLogQuerySchema = z
     customerId: z.string().min(1).max(255).optional(),
     channel: z.enum(CHANNELS).optional(),
     status: z.enum(DISPATCH_STATUSES).optional(),
-    reason: z.string().min(1).max(200).optional(),
-    since: instant.optional(),
-    until: instant.optional(),
+    reason: z.string().min(1).max(200).meta({ example: 'capped:email:16h' }).optional(),
+    since: instant.meta({ description: 'created at or after' }).optional(),
+    until: instant.meta({ description: 'created before' }).optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
     cursor: z
       .string()
@@ -41,6 +41,7 @@ export const dispatchLogQuerySchema = z
         if (cursor === null) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
         return cursor ?? undefined;
       })
+      .meta({ description: '`nextCursor` of the previous page' })
       .optional(),
   })
   .superRefine(range);
@@ -58,7 +59,10 @@ export const dispatchStatsQuerySchema = z
     since: instant.optional(),
     until: instant.optional(),
     ruleId: z.guid({ message: 'must be a uuid' }).optional(),
-    bucket: z.enum(STATS_BUCKETS, { message: 'must be hour or day' }).optional(),
+    bucket: z
+      .enum(STATS_BUCKETS, { message: 'must be hour or day' })
+      .meta({ description: 'width of the `series` buckets (UTC); default hour for ranges up to 72 hours, else day' })
+      .optional(),
   })
   .superRefine(range)
   .transform((query, ctx) => {

@@ -1,6 +1,7 @@
 import { DISPATCH_STATUSES } from '@beckon/contracts';
-import { CHANNELS } from '@beckon/rules';
+import { CHANNELS, MAX_HOLDOUT_PERCENT } from '@beckon/rules';
 import { isoDateTime, nullable, ref, SchemaComponents, SchemaObject } from '../openapi/json-schema';
+import { STATS_BUCKETS } from './dispatch-query.schemas';
 
 const channel = nullable({
   type: 'string',
@@ -85,7 +86,7 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
     properties: {
       since: isoDateTime,
       until: isoDateTime,
-      bucket: { type: 'string', enum: ['hour', 'day'], description: 'width of the series buckets (UTC)' },
+      bucket: { type: 'string', enum: [...STATS_BUCKETS], description: 'width of the series buckets (UTC)' },
       rows: {
         type: 'array',
         description: 'counts by rule, channel, current status and reason',
@@ -140,7 +141,7 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
       ruleId: { type: 'string', format: 'uuid' },
       name: { type: 'string' },
       trigger: { type: 'string' },
-      holdoutPercent: { type: 'number', minimum: 0, maximum: 50 },
+      holdoutPercent: { type: 'number', minimum: 0, maximum: MAX_HOLDOUT_PERCENT },
       ...funnel,
       steps: { type: 'array', items: ref('StepStats') },
       holdout: {

@@ -1,21 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { DISPATCH_STATUSES } from '@beckon/contracts';
-import { CHANNELS } from '@beckon/rules';
+import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiKeyErrors, ApiValidationError } from '../errors/error.openapi';
 import { parseWith } from '../errors/parse-with';
 import { ref } from '../openapi/json-schema';
 import { API_KEY_SECURITY } from '../openapi/security';
+import { ApiQueryFromZod } from '../openapi/zod-query';
 import { DispatchLogService, DispatchPage } from './dispatch-log.service';
-import {
-  dispatchLogQuerySchema,
-  dispatchStatsQuerySchema,
-  MAX_PAGE_SIZE,
-  STATS_BUCKETS,
-} from './dispatch-query.schemas';
+import { dispatchLogQuerySchema, dispatchStatsQuerySchema } from './dispatch-query.schemas';
 import { DispatchStats, DispatchStatsService } from './dispatch-stats.service';
-
-const dateTime = { type: 'string', format: 'date-time' } as const;
 
 @ApiTags('dispatches')
 @ApiSecurity(API_KEY_SECURITY)
@@ -32,19 +24,7 @@ export class DispatchesController {
     summary: 'The dispatch log, newest first',
     description: 'Keyset paging: follow `nextCursor` until it is null.',
   })
-  @ApiQuery({ name: 'ruleId', required: false, schema: { type: 'string', format: 'uuid' } })
-  @ApiQuery({ name: 'customerId', required: false, type: String })
-  @ApiQuery({ name: 'channel', required: false, enum: CHANNELS })
-  @ApiQuery({ name: 'status', required: false, enum: DISPATCH_STATUSES })
-  @ApiQuery({ name: 'reason', required: false, type: String, example: 'capped:email:16h' })
-  @ApiQuery({ name: 'since', required: false, schema: dateTime, description: 'created at or after' })
-  @ApiQuery({ name: 'until', required: false, schema: dateTime, description: 'created before' })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 },
-  })
-  @ApiQuery({ name: 'cursor', required: false, type: String, description: '`nextCursor` of the previous page' })
+  @ApiQueryFromZod(dispatchLogQuerySchema)
   @ApiResponse({ status: 200, description: 'one page of the log', schema: ref('DispatchPage') })
   @ApiValidationError()
   list(@Query() query: unknown): Promise<DispatchPage> {
@@ -64,15 +44,7 @@ export class DispatchesController {
       'Revenue is the sum of order totals in the shop’s currency (one currency assumed).',
     ].join(' '),
   })
-  @ApiQuery({ name: 'since', required: false, schema: dateTime })
-  @ApiQuery({ name: 'until', required: false, schema: dateTime })
-  @ApiQuery({ name: 'ruleId', required: false, schema: { type: 'string', format: 'uuid' } })
-  @ApiQuery({
-    name: 'bucket',
-    required: false,
-    enum: STATS_BUCKETS,
-    description: 'width of the `series` buckets (UTC); default hour for ranges up to 72 hours, else day',
-  })
+  @ApiQueryFromZod(dispatchStatsQuerySchema)
   @ApiResponse({
     status: 200,
     description: 'counts, series, reasons and per-rule funnels',

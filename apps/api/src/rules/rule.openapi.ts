@@ -1,27 +1,18 @@
-import { CHANNELS, ruleInputSchema, stepSchema, TRIGGERS, USE_GLOBAL_QUIET_HOURS } from '@beckon/rules';
-import { isoDateTime, ref, schemaFromZod, SchemaComponents, SchemaObject } from '../openapi/json-schema';
+import { z } from 'zod';
+import { CHANNELS, quietHoursSchema, ruleInputSchema, stepSchema, USE_GLOBAL_QUIET_HOURS } from '@beckon/rules';
+import { componentsFromZod, ref, SchemaComponents, SchemaObject } from '../openapi/json-schema';
 import { previewRequestSchema } from './rule-preview.schema';
 
-// The rule schemas are generated from the zod schema validateRule uses. Refinements zod cannot express
-// in JSON Schema (ISO durations, Liquid syntax, content required per listed channel) are described in words.
+// The rule schemas are generated from the zod schemas validateRule uses; each field's limits and
+// description are in those schemas. What is said here is about the triggers.
 
 const RULE_NOTES = [
-  '`steps[].after` is an ISO 8601 duration in weeks, days, hours, minutes or seconds (PT1H, P1D), at most a year;',
-  'step 1 counts from the trigger moment, step n from step n-1.',
-  '`channels` is the order of preference; every listed channel needs its content (`email` needs `subject` and `html` or `text`).',
   'Templates are Liquid; besides `customer` and `unsubscribe_url` each trigger gives its own variables:',
   '`abandoned_cart`: `cart`; `sleeping_customer`: `order` (the last one), `days_inactive`, `recommendations`;',
   '`back_in_stock`: `product`; `consumable_reorder`: `products`, `product`, `order`; `birthday`: `birthday` (`date`, `age`).',
   'Step 1 counts from the trigger moment: last cart activity; inactiveDays after the last order; the restock;',
   'leadDays before the product runs out; daysBefore the birthday at sendAt in the customer’s time zone.',
-  'Frequency caps (GET/PUT /v1/caps) apply unless `caps.exempt` is true (transactional messages: neither capped nor counted).',
-  '`quietHours` overrides the global quiet hours for this rule; null sends at any hour; absent, the global ones apply;',
-  '`"global"` drops an override (for PATCH, where leaving the field out keeps it).',
-  '`holdoutPercent` (0-50, two decimals, default 0) holds back that share of the customers the rule would message:',
-  'when the first step of a sequence comes due they are logged `holdout` and get nothing, in every sequence of the rule',
-  '(the split is a hash of rule and customer id), so GET /v1/dispatches/stats can compare their orders with the messaged ones.',
-  '`attributionWindows` (ISO 8601 durations, more than zero, at most 30 days; default email P5D, webpush PT24H):',
-  'an order within that time after a sent message of the channel is attributed to the latest such message (last touch).',
+  'Frequency caps (GET/PUT /v1/caps) apply unless `caps.exempt` is true.',
 ].join(' ');
 
 /** A complete rule as CONTRACT.md §4 shows it; also the body the e2e test creates. */
@@ -54,57 +45,6 @@ export const ABANDONED_CART_EXAMPLE = {
   ],
   priority: 100,
 };
-
-const ruleCaps: SchemaObject = {
-  type: 'object',
-  required: ['exempt'],
-  properties: { exempt: { type: 'boolean', default: false } },
-  additionalProperties: false,
-  description:
-    'exempt: the rule’s messages are neither held back by frequency caps nor counted by them (transactional)',
-};
-const holdoutPercent: SchemaObject = {
-  type: 'number',
-  minimum: 0,
-  maximum: 50,
-  multipleOf: 0.01,
-  default: 0,
-  description:
-    'percent of the customers the rule would message that it holds back (logged `holdout`) to measure uplift',
-};
-const attributionWindowsSchema: SchemaObject = {
-  type: 'object',
-  properties: {
-    email: { type: 'string', default: 'P5D', example: 'P5D' },
-    webpush: { type: 'string', default: 'PT24H', example: 'PT24H' },
-  },
-  additionalProperties: false,
-  description:
-    'ISO 8601 duration per channel (more than zero, at most 30 days): an order that long after a sent message is attributed to it',
-};
-// OpenAPI 3.0 ignores siblings of $ref, so the nullable reference goes through allOf.
-const ruleQuietHours: SchemaObject = {
-  allOf: [ref('QuietHours')],
-  nullable: true,
-  description: 'overrides the global quiet hours for this rule; null: none; absent: the global ones apply',
-};
-const ruleQuietHoursInput: SchemaObject = {
-  oneOf: [ref('QuietHours'), { type: 'string', enum: [USE_GLOBAL_QUIET_HOURS] }],
-  nullable: true,
-  description: `overrides the global quiet hours for this rule; null: none; absent or "${USE_GLOBAL_QUIET_HOURS}": the global ones apply`,
-};
-
-/** The zod schema accepts "global" before its own validation (z.preprocess), which the generated schema cannot show. */
-function withQuietHoursInput(schema: SchemaObject): SchemaObject {
-  const branches = (schema.oneOf ?? []) as SchemaObject[];
-  return {
-    ...schema,
-    oneOf: branches.map((branch) => ({
-      ...branch,
-      properties: { ...branch.properties, quietHours: ruleQuietHoursInput },
-    })),
-  };
-}
 
 /** A transactional rule: never capped, never counted, sent at any hour. */
 export const TRANSACTIONAL_EXAMPLE = {
@@ -218,67 +158,75 @@ export const RULE_EXAMPLES = {
   birthday: { summary: 'Greeting at 10:00 local time on the day', value: BIRTHDAY_EXAMPLE },
 };
 
-export const RULE_SCHEMAS: SchemaComponents = {
-  RuleInput: {
-    ...withQuietHoursInput(schemaFromZod(ruleInputSchema)),
-    description: `A trigger rule as POST /v1/rules takes it. ${RULE_NOTES}`,
-  },
-  RuleStep: schemaFromZod(stepSchema),
-  RulePatch: {
-    type: 'object',
+/** The fields every trigger's rule has beside its trigger and params: what a PATCH may replace. */
+const [firstRule] = ruleInputSchema.options;
+const { trigger: _trigger, params: _params, ...ruleSettings } = firstRule.shape;
+
+/**
+ * PATCH is validated by applying it and validating the whole rule again; this schema only documents
+ * it, with the rule's own field schemas, so their limits stay those of the rule.
+ */
+const rulePatchSchema = z
+  .strictObject(ruleSettings)
+  .partial()
+  .extend({
+    params: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'parameters of the rule’s trigger (see RuleInput), replaced as a whole' })
+      .optional(),
+  })
+  .meta({
     description:
       'Top-level fields replace the stored ones; the result must again be a valid rule. `trigger` cannot change. Disable a rule with `{"enabled": false}`.',
-    properties: {
-      name: { type: 'string', minLength: 1, maxLength: 200 },
-      enabled: { type: 'boolean' },
-      params: { type: 'object', description: 'parameters of the rule’s trigger, replaced as a whole' },
-      steps: { type: 'array', minItems: 1, maxItems: 10, items: ref('RuleStep') },
-      priority: { type: 'integer', minimum: 0, maximum: 1_000_000 },
-      caps: ruleCaps,
-      quietHours: ruleQuietHoursInput,
-      holdoutPercent,
-      attributionWindows: attributionWindowsSchema,
-    },
-    additionalProperties: false,
+  });
+
+/** A stored rule as the API shows it: the rule with its defaults filled in, and its id and times. */
+const ruleViewSchema = (() => {
+  const stored = { id: z.uuid(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() };
+  const [first, ...rest] = ruleInputSchema.options.map((option) => option.extend(stored));
+  return z.discriminatedUnion('trigger', [first, ...rest]);
+})();
+
+/** Components of caps.openapi that rules contain. */
+const CAPS_PARTS = { QuietHours: quietHoursSchema };
+
+/** The zod schema accepts "global" before its own validation (z.preprocess), which JSON Schema cannot show. */
+function withGlobalQuietHours(schema: z.core.$ZodType, json: SchemaObject): void {
+  if (schema !== firstRule.shape.quietHours) return;
+  delete json.allOf;
+  json.oneOf = [ref('QuietHours'), { type: 'string', enum: [USE_GLOBAL_QUIET_HOURS] }];
+}
+
+/** A PATCH leaving a field out keeps the stored value: the defaults of a new rule do not apply. */
+function withoutDefaults(schema: SchemaObject): SchemaObject {
+  const properties = Object.entries(schema.properties ?? {}).map(([name, property]) => {
+    const { default: _default, ...rest } = property as SchemaObject;
+    return [name, rest];
+  });
+  return { ...schema, properties: Object.fromEntries(properties) };
+}
+
+const { RulePatch, ...REQUESTS } = componentsFromZod(
+  {
+    RuleInput: ruleInputSchema.meta({ description: `A trigger rule as POST /v1/rules takes it. ${RULE_NOTES}` }),
+    RuleStep: stepSchema,
+    RulePatch: rulePatchSchema,
+    RulePreviewRequest: previewRequestSchema,
   },
-  Rule: {
-    type: 'object',
-    required: [
-      'id',
-      'name',
-      'trigger',
-      'enabled',
-      'params',
-      'steps',
-      'priority',
-      'caps',
-      'holdoutPercent',
-      'attributionWindows',
-      'createdAt',
-      'updatedAt',
-    ],
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      name: { type: 'string' },
-      trigger: { type: 'string', enum: [...TRIGGERS] },
-      enabled: { type: 'boolean' },
-      params: { type: 'object', additionalProperties: true },
-      steps: { type: 'array', items: ref('RuleStep') },
-      priority: { type: 'integer' },
-      caps: ruleCaps,
-      quietHours: ruleQuietHours,
-      holdoutPercent,
-      attributionWindows: { ...attributionWindowsSchema, required: ['email', 'webpush'] },
-      createdAt: isoDateTime,
-      updatedAt: isoDateTime,
-    },
-  },
+  { io: 'input', referenced: CAPS_PARTS, override: withGlobalQuietHours },
+);
+
+// Its steps refer to RuleStep as a request gives them; a stored step also has the defaults filled in.
+const RESPONSES = componentsFromZod(
+  { Rule: ruleViewSchema },
+  { io: 'output', referenced: { ...CAPS_PARTS, RuleStep: stepSchema } },
+);
+
+export const RULE_SCHEMAS: SchemaComponents = {
+  ...REQUESTS,
+  RulePatch: withoutDefaults(RulePatch!),
+  ...RESPONSES,
   RuleList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Rule') } } },
-  RulePreviewRequest: {
-    ...schemaFromZod(previewRequestSchema),
-    description:
-      'Whom to preview the step for. `productId` picks the product of a back-in-stock or reorder preview (default: the customer’s latest).',
-  },
   RulePreview: {
     type: 'object',
     required: ['ruleId', 'customerId', 'step', 'channel', 'reason', 'fallbackReason', 'email', 'webpush', 'data'],

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { TRIGGERS } from '@beckon/rules';
 import { ApiKeyErrors, ApiNotFound, ApiValidationError } from '../errors/error.openapi';
 import { parseWith } from '../errors/parse-with';
 import { API_KEY_SECURITY } from '../openapi/security';
+import { ApiQueryFromZod } from '../openapi/zod-query';
 import { ref } from '../openapi/json-schema';
 import { RULE_EXAMPLES, TRANSACTIONAL_EXAMPLE } from './rule.openapi';
 import { RulePreview, RulePreviewService } from './rule-preview.service';
@@ -12,9 +13,10 @@ import { RuleView, toRuleView } from './rule.view';
 import { RulesService } from './rules.service';
 
 const listQuery = z.strictObject({
-  trigger: z.enum(TRIGGERS).optional(),
+  trigger: z.enum(TRIGGERS).meta({ description: 'only the rules of this trigger' }).optional(),
   enabled: z
     .enum(['true', 'false'])
+    .meta({ description: 'only the enabled (true) or the disabled (false) rules' })
     .transform((value) => value === 'true')
     .optional(),
 });
@@ -46,8 +48,7 @@ export class RulesController {
 
   @Get()
   @ApiOperation({ summary: 'List live (not deleted) rules' })
-  @ApiQuery({ name: 'trigger', required: false, enum: TRIGGERS })
-  @ApiQuery({ name: 'enabled', required: false, enum: ['true', 'false'] })
+  @ApiQueryFromZod(listQuery)
   @ApiResponse({ status: 200, description: 'live rules, oldest first', schema: ref('RuleList') })
   @ApiValidationError()
   async list(@Query() query: unknown): Promise<{ items: RuleView[] }> {

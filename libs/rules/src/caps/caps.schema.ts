@@ -32,14 +32,23 @@ export function capWindowLabel(window: CapWindow): string {
 }
 
 export const capRuleSchema = z.strictObject({
-  channel: z.enum(CAP_CHANNELS),
-  max: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
+  channel: z.enum(CAP_CHANNELS).meta({ description: 'the channel whose messages the cap counts; `any` counts all' }),
+  max: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .meta({ description: 'the most messages a customer gets within `per`' }),
   per: z
     .string()
     .refine(
       (per) => parseCapWindow(per) !== null,
       `must be whole hours (PT16H, rolling) or whole days or weeks (P1D, P7D, P1W, counted in the customer's local days), at most ${MAX_CAP_DAYS} days`,
-    ),
+    )
+    .meta({
+      description: `whole hours (PT16H, a rolling window) or whole days or weeks (P1D, P7D, P1W) counted in the customer’s local calendar days: P1D is today since local midnight, P7D today and the six days before; at most ${MAX_CAP_DAYS} days`,
+      example: 'PT16H',
+    }),
 });
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be local time HH:MM');
@@ -50,17 +59,19 @@ export const quietHoursSchema = z
   .refine((window) => window.start !== window.end, {
     path: ['end'],
     message: 'must differ from start (set quietHours to null for none)',
-  });
+  })
+  .meta({ description: 'A daily window in the customer’s local time, HH:MM; start later than end crosses midnight.' });
 
 export const timeZoneSchema = z
   .string()
-  .refine((zone) => isTimeZone(zone), 'must be an IANA time zone such as Europe/Berlin');
+  .refine((zone) => isTimeZone(zone), 'must be an IANA time zone such as Europe/Berlin')
+  .meta({ description: 'an IANA time zone', example: 'Europe/Berlin' });
 
 /** What PUT /v1/caps takes and GET /v1/caps answers (CONTRACT §3). */
 export const capSettingsSchema = z.strictObject({
-  rules: z.array(capRuleSchema).max(20),
-  quietHours: quietHoursSchema.nullable(),
-  defaultTimezone: timeZoneSchema,
+  rules: z.array(capRuleSchema).max(20).meta({ description: 'every cap counting a channel must hold; `[]`: no caps' }),
+  quietHours: quietHoursSchema.nullable().meta({ description: 'null: no quiet hours' }),
+  defaultTimezone: timeZoneSchema.meta({ description: 'the time zone of customers who have none of their own' }),
 });
 
 export type CapRule = z.output<typeof capRuleSchema>;
