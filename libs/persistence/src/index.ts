@@ -4,6 +4,7 @@ export { CartEntity, CustomerEntity, DispatchEntity, ENTITIES, PushSubscriptionE
 export type { CartItem, RulePacing } from './entities';
 export { MIGRATIONS } from './migrations';
 export { rowsOf } from './rows-of';
+export { loadCapHistory } from './cap-history';
 export { describeDatabaseError, isTransientDatabaseFault } from './database-fault';
 export { CART_COLUMNS, cartFromRow } from './cart-row';
 export type { CartRow, CartState } from './cart-row';

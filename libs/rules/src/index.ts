@@ -40,10 +40,14 @@ export {
 export type { CapChannel, CapRule, CapSettings, CapWindow, QuietHours } from './caps/caps.schema';
 export { capHistoryHorizon, capVerdict, capWindowStart } from './caps/cap-verdict';
 export type { CapEvent, CapVerdict } from './caps/cap-verdict';
+export { capHold, capTimezone, isCapExempt } from './caps/cap-hold';
+export type { CapHold } from './caps/cap-hold';
 export { quietHoursEnd } from './caps/quiet-hours';
 export { isTimeZone } from './caps/local-time';
-export { chooseChannel } from './choose-channel';
-export type { ChannelChoice, ChannelReach } from './choose-channel';
+export { chooseChannel, pickChannel, withCaps } from './choose-channel';
+export type { ChannelChoice, ChannelPick, ChannelReach, ChannelSkip } from './choose-channel';
+export { fallbackReason } from './fallback-reason';
+export { shortDuration } from './short-duration';
 export {
   DISPATCH_KEY,
   dispatchKey,

@@ -52,6 +52,12 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
       step: { type: 'integer', minimum: 1, description: '1-based step of the rule (step 1 is rule.steps[0])' },
       status: { type: 'string', enum: [...DISPATCH_STATUSES] },
       reason,
+      fallbackReason: {
+        type: 'string',
+        description:
+          'present only when the step went out on a later channel than its first: why each preferred channel was passed over, `fallback:<why>:<channel>[:<detail>]` comma-separated in preference order, e.g. `fallback:capped:email:16h` (the cap frees in 16 h, rounded up), `fallback:no_address:email`, `fallback:unsubscribed:email`, `fallback:undeliverable:email`, `fallback:no_subscription:webpush`',
+        example: 'fallback:capped:email:16h',
+      },
       createdAt: isoDateTime,
       updatedAt: isoDateTime,
       dueAt: nullable({ ...isoDateTime, description: 'when a scheduled or deferred step will fire' }),

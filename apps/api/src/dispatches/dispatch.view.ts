@@ -7,6 +7,7 @@ export interface DispatchRow {
   step: number;
   status: string;
   reason: string | null;
+  fallback_reason: string | null;
   created_at: Date;
   updated_at: Date;
   due_at: Date | null;
@@ -23,6 +24,12 @@ export interface DispatchView {
   step: number;
   status: string;
   reason: string | null;
+  /**
+   * Why the step went out on a later channel than its first (`fallback:capped:email:16h`). Only
+   * present when it did: absent rather than null, so a dispatch that used its first channel reads
+   * as it always has.
+   */
+  fallbackReason?: string;
   createdAt: Date;
   updatedAt: Date;
   dueAt: Date | null;
@@ -41,6 +48,7 @@ export function dispatchColumns(alias: string): string {
     'step',
     'status',
     'reason',
+    'fallback_reason',
     'created_at',
     'updated_at',
     'due_at',
@@ -61,6 +69,7 @@ export function toDispatchView(row: DispatchRow): DispatchView {
     step: row.step + 1,
     status: row.status,
     reason: row.reason,
+    ...(row.fallback_reason === null ? {} : { fallbackReason: row.fallback_reason }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     dueAt: row.due_at,

@@ -1,8 +1,23 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
-import { Channel, chooseChannel, holdsBack, Rule } from '@beckon/rules';
-import { loadRecipients, messageData, reachOf } from '@beckon/template-context';
+import { loadCapHistory } from '@beckon/persistence';
+import {
+  capHistoryHorizon,
+  capHold,
+  CapSettings,
+  capTimezone,
+  Channel,
+  ChannelPick,
+  ChannelReach,
+  fallbackReason,
+  holdsBack,
+  isCapExempt,
+  pickChannel,
+  Rule,
+  withCaps,
+} from '@beckon/rules';
+import { loadRecipients, messageData, reachOf, Recipient } from '@beckon/template-context';
 import { previewContext } from '@beckon/triggers';
 import { renderEmail, RenderedEmail, RenderedWebPush, renderWebPush } from '@beckon/templates';
 import { CapsService } from '../caps/caps.service';
@@ -19,6 +34,8 @@ export interface RulePreview {
   /** The channel the step would go out on now, or null with the reason it would be suppressed. */
   channel: Channel | null;
   reason: string | null;
+  /** Why it would go out on a later channel than the step's first (`fallback:capped:email:16h`), else null. */
+  fallbackReason: string | null;
   email: RenderedEmail | { error: string } | null;
   webpush: RenderedWebPush | { error: string } | null;
   /** The template variables the step saw. */
@@ -62,26 +79,55 @@ export class RulePreviewService {
     const recipient = (await loadRecipients(this.db.manager, [request.customerId])).get(request.customerId);
     if (recipient === undefined) throw new NotFoundException(`customer ${request.customerId} not found`);
 
+    const caps = await this.caps.get();
+    const now = new Date();
     const context = await previewContext(this.db.manager, rule, recipient, {
       productId: request.productId,
-      defaultTimezone: (await this.caps.get()).defaultTimezone,
-      now: new Date(),
+      defaultTimezone: caps.defaultTimezone,
+      now,
     });
     // A working link here would unsubscribe the customer when a marketer clicks it in the preview.
     const data = messageData(context, recipient, `${this.config.PUBLIC_BASE_URL}/u/preview`);
     // A customer in the rule's holdout group never gets its sequence, whatever their channels.
-    const choice = holdsBack(rule, request.step - 1, recipient.id)
-      ? ({ channel: null, reason: 'holdout' } as const)
-      : chooseChannel(step.channels, reachOf(recipient));
+    const choice: ChannelPick = holdsBack(rule, request.step - 1, recipient.id)
+      ? { channel: null, reason: 'holdout', skipped: [] }
+      : pickChannel(step.channels, await this.reachUnderCaps(rule, recipient, caps, now));
     return {
       ruleId: rule.id,
       customerId: recipient.id,
       step: request.step,
       channel: choice.channel,
       reason: choice.channel === null ? choice.reason : null,
+      fallbackReason: choice.channel === null ? null : fallbackReason(choice.skipped),
       email: step.email === undefined ? null : rendered(() => renderEmail(step.email!, data)),
       webpush: step.webpush === undefined ? null : rendered(() => renderWebPush(step.webpush!, data)),
       data,
     };
+  }
+
+  /**
+   * The channels as the engine would judge them now, caps included, over the customer's cap history
+   * as it stands. Quiet hours are left out: they delay a step, they do not change its channel.
+   */
+  private async reachUnderCaps(
+    rule: Rule,
+    recipient: Recipient,
+    caps: CapSettings,
+    now: Date,
+  ): Promise<Record<Channel, ChannelReach>> {
+    const reach = reachOf(recipient);
+    if (isCapExempt(rule) || caps.rules.length === 0) return reach;
+    const since = capHistoryHorizon(caps.rules, now);
+    const history = (await loadCapHistory(this.db.manager, [recipient.id], since)).get(recipient.id) ?? [];
+    const timezone = capTimezone(recipient.timezone, caps.defaultTimezone);
+    const hold = (channel: Channel) => capHold(history, caps.rules, channel, now, timezone);
+    return withCaps(
+      reach,
+      (channel) => hold(channel)?.reason ?? null,
+      (channel) => {
+        const freesAt = hold(channel)?.freesAt;
+        return freesAt === undefined ? null : freesAt.getTime() - now.getTime();
+      },
+    );
   }
 }

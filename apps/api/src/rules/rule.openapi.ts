@@ -108,7 +108,7 @@ export const RULE_SCHEMAS: SchemaComponents = {
   RuleList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Rule') } } },
   RulePreview: {
     type: 'object',
-    required: ['ruleId', 'customerId', 'step', 'channel', 'reason', 'email', 'webpush', 'data'],
+    required: ['ruleId', 'customerId', 'step', 'channel', 'reason', 'fallbackReason', 'email', 'webpush', 'data'],
     properties: {
       ruleId: { type: 'string', format: 'uuid' },
       customerId: { type: 'string' },
@@ -117,12 +117,18 @@ export const RULE_SCHEMAS: SchemaComponents = {
         type: 'string',
         enum: [...CHANNELS],
         nullable: true,
-        description: 'the channel it would go out on now',
+        description: 'the channel it would go out on now, the frequency caps as they stand included',
       },
       reason: {
         type: 'string',
         nullable: true,
-        description: 'why it would be suppressed (`no_address`, `unsubscribed`, ...)',
+        description: 'why it would be suppressed (`no_address`, `unsubscribed`, `capped:email:16h`, `holdout`, ...)',
+      },
+      fallbackReason: {
+        type: 'string',
+        nullable: true,
+        description:
+          'why it would go out on a later channel than the step’s first, as the dispatch log records it (`fallback:capped:email:16h`, `fallback:no_address:email`, ...); null when it would use the first channel or not go at all',
       },
       email: {
         type: 'object',

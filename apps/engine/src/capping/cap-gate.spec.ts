@@ -45,6 +45,16 @@ describe('CapGate', () => {
     expect(caps.limitsFor(capped, 'u1', null).capReason('webpush')).toBeNull();
   });
 
+  it('tells how long until a capped channel is free again, and nothing for a free or exempt one', () => {
+    const caps = gate({ u1: [{ channel: 'email', at: new Date(NOON_UTC.getTime() - HOUR) }] });
+    const limits = caps.limitsFor(capped, 'u1', null);
+    expect(limits.capFreesInMs?.('email')).toBe(15 * HOUR);
+    expect(limits.capFreesInMs?.('webpush')).toBeNull();
+    expect(caps.limitsFor(exempt, 'u1', null).capFreesInMs?.('email')).toBeNull();
+    caps.record(capped, 'u2', 'email');
+    expect(caps.limitsFor(capped, 'u2', null).capFreesInMs?.('email')).toBe(16 * HOUR);
+  });
+
   it('treats a rule stored before caps existed as capped', () => {
     const caps = gate({ u1: [{ channel: 'email', at: new Date(NOON_UTC.getTime() - HOUR) }] });
     expect(caps.limitsFor({} as PacedRule, 'u1', null).capReason('email')).toBe('capped:email:16h');

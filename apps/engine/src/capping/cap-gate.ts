@@ -1,4 +1,4 @@
-import { CapEvent, CapSettings, capVerdict, Channel, isTimeZone, quietHoursEnd, Rule } from '@beckon/rules';
+import { CapEvent, capHold, CapSettings, capTimezone, Channel, isCapExempt, quietHoursEnd, Rule } from '@beckon/rules';
 import { DeliveryLimits } from '../dispatch/compose-dispatch';
 
 /** The parts of a rule that decide how caps and quiet hours apply to it. */
@@ -22,38 +22,32 @@ export class CapGate {
 
   /** The customer's own zone when they told us a real one, else the configured default. */
   timezoneOf(customerTimezone: string | null): string {
-    if (customerTimezone !== null && isTimeZone(customerTimezone)) return customerTimezone;
-    return isTimeZone(this.settings.defaultTimezone) ? this.settings.defaultTimezone : 'UTC';
+    return capTimezone(customerTimezone, this.settings.defaultTimezone);
   }
 
   limitsFor(rule: PacedRule, customerId: string, customerTimezone: string | null): DeliveryLimits {
     const timezone = this.timezoneOf(customerTimezone);
     const quietHours = rule.quietHours === undefined ? this.settings.quietHours : rule.quietHours;
+    const hold = (channel: Channel) =>
+      isCapExempt(rule)
+        ? null
+        : capHold(this.history.get(customerId) ?? [], this.settings.rules, channel, this.now, timezone);
     return {
       quietUntil: quietHoursEnd(this.now, quietHours, timezone),
-      capReason: (channel: Channel) => {
-        if (isExempt(rule)) return null;
-        const verdict = capVerdict(
-          this.history.get(customerId) ?? [],
-          this.settings.rules,
-          channel,
-          this.now,
-          timezone,
-        );
-        return verdict.allowed ? null : verdict.reason;
+      capReason: (channel) => hold(channel)?.reason ?? null,
+      capFreesInMs: (channel) => {
+        const freesAt = hold(channel)?.freesAt;
+        return freesAt === undefined ? null : freesAt.getTime() - this.now.getTime();
       },
     };
   }
 
   /** Notes a message queued for the customer; answers when it counts towards caps, or null for an exempt rule. */
   record(rule: PacedRule, customerId: string, channel: Channel): Date | null {
-    if (isExempt(rule)) return null;
+    if (isCapExempt(rule)) return null;
     const events = this.history.get(customerId) ?? [];
     events.push({ channel, at: this.now });
     this.history.set(customerId, events);
     return this.now;
   }
 }
-
-// Rules stored before caps existed have no `caps` at all: they are not exempt.
-const isExempt = (rule: PacedRule): boolean => rule.caps?.exempt === true;

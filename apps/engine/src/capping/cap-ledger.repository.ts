@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CapEvent, Channel } from '@beckon/rules';
+import { loadCapHistory } from '@beckon/persistence';
+import { CapEvent } from '@beckon/rules';
 
 /**
  * The per-customer rows every decision about sending takes a lock on, and the history caps count.
@@ -30,24 +31,10 @@ export class CapLedgerRepository {
   }
 
   /**
-   * The messages that count towards these customers' caps since `since`: queued or sent, from rules
-   * that are not exempt (only those carry cap_counted_at). Read after `lock`, so it includes whatever
-   * another engine committed while this one waited. Served by dispatches_cap_history.
+   * The messages that count towards these customers' caps since `since` (see loadCapHistory). Read
+   * after `lock`, so it includes whatever another engine committed while this one waited.
    */
-  async history(tx: EntityManager, customerIds: readonly string[], since: Date): Promise<Map<string, CapEvent[]>> {
-    const ids = [...new Set(customerIds)];
-    const history = new Map<string, CapEvent[]>();
-    if (ids.length === 0) return history;
-    const rows: Array<{ customer_id: string; channel: Channel; cap_counted_at: Date }> = await tx.query(
-      `SELECT customer_id, channel, cap_counted_at FROM dispatches
-       WHERE customer_id = ANY($1::text[]) AND cap_counted_at > $2 AND status IN ('queued', 'sent')`,
-      [ids, since.toISOString()],
-    );
-    for (const row of rows) {
-      const events = history.get(row.customer_id) ?? [];
-      events.push({ channel: row.channel, at: row.cap_counted_at });
-      history.set(row.customer_id, events);
-    }
-    return history;
+  history(tx: EntityManager, customerIds: readonly string[], since: Date): Promise<Map<string, CapEvent[]>> {
+    return loadCapHistory(tx, customerIds, since);
   }
 }

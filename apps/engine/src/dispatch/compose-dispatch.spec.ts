@@ -248,6 +248,34 @@ describe('composeDispatch', () => {
       expect(sent(composeDispatch(input({ recipient, limits }))).channel).toBe('webpush');
     });
 
+    it('records why the preferred channel was passed over: the cap and when it frees', () => {
+      const recipient = known({ subscriptions: [subscription] });
+      const limits: DeliveryLimits = {
+        quietUntil: null,
+        capReason: capped({ email: 'capped:email:16h' }),
+        capFreesInMs: (channel) => (channel === 'email' ? 16 * 3_600_000 - 1000 : null),
+      };
+      expect(sent(composeDispatch(input({ recipient, limits })))).toMatchObject({
+        channel: 'webpush',
+        fallbackReason: 'fallback:capped:email:16h',
+      });
+    });
+
+    it('records no fallback reason when the step goes out on its first channel', () => {
+      const recipient = known({ subscriptions: [subscription] });
+      const limits = { quietUntil: null, capReason: capped({ webpush: 'capped:webpush:1d' }) };
+      expect(sent(composeDispatch(input({ recipient, limits })))).toMatchObject({
+        channel: 'email',
+        fallbackReason: null,
+      });
+    });
+
+    it('records a missing address or an opt-out as the fallback reason too', () => {
+      expect(sent(composeDispatch(input({ recipient: anonymous() }))).fallbackReason).toBe('fallback:no_address:email');
+      const optedOut = known({ emailConsent: false, subscriptions: [subscription] });
+      expect(sent(composeDispatch(input({ recipient: optedOut }))).fallbackReason).toBe('fallback:unsubscribed:email');
+    });
+
     it('suppresses with the cap of the preferred channel when no channel is within caps', () => {
       const limits = { quietUntil: null, capReason: capped({ email: 'capped:email:16h' }) };
       expect(composeDispatch(input({ limits }))).toEqual({ kind: 'suppress', reason: 'capped:email:16h' });

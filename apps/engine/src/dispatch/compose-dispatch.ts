@@ -1,5 +1,5 @@
 import { DispatchMessage } from '@beckon/contracts';
-import { Channel, chooseChannel, Rule, RuleStep } from '@beckon/rules';
+import { Channel, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep, withCaps } from '@beckon/rules';
 import { messageData, reachOf, Recipient } from '@beckon/template-context';
 import { renderEmail, renderWebPush } from '@beckon/templates';
 
@@ -23,12 +23,20 @@ export interface DeliveryLimits {
   quietUntil: Date | null;
   /** The cap one more message on the channel would break (`capped:email:16h`), or null. */
   capReason(channel: Channel): string | null;
+  /** With a cap reason: how long until that channel is within caps again; absent when not known. */
+  capFreesInMs?(channel: Channel): number | null;
 }
 
 export const NO_LIMITS: DeliveryLimits = { quietUntil: null, capReason: () => null };
 
 export type Composition =
-  | { kind: 'send'; channel: Channel; message: DispatchMessage }
+  | {
+      kind: 'send';
+      channel: Channel;
+      message: DispatchMessage;
+      /** Why the step's preferred channels were passed over (`fallback:capped:email:16h`); null on the first. */
+      fallbackReason: string | null;
+    }
   | { kind: 'suppress'; reason: string }
   | { kind: 'defer'; until: Date; reason: 'quiet_hours' };
 
@@ -49,11 +57,16 @@ export function composeDispatch(input: ComposeInput): Composition {
   const reachable = chooseChannel(step.channels, reach);
   if (reachable.channel === null) return { kind: 'suppress', reason: reachable.reason };
   if (limits.quietUntil !== null) return { kind: 'defer', until: limits.quietUntil, reason: 'quiet_hours' };
-  const choice = chooseChannel(step.channels, {
-    email: { ...reach.email, capped: limits.capReason('email') },
-    webpush: { ...reach.webpush, capped: limits.capReason('webpush') },
-  });
+  const choice = pickChannel(
+    step.channels,
+    withCaps(
+      reach,
+      (channel) => limits.capReason(channel),
+      (channel) => limits.capFreesInMs?.(channel) ?? null,
+    ),
+  );
   if (choice.channel === null) return { kind: 'suppress', reason: choice.reason };
+  const fallback = fallbackReason(choice.skipped);
 
   const base = {
     dispatchId: input.dispatchId,
@@ -72,6 +85,7 @@ export function composeDispatch(input: ComposeInput): Composition {
       return {
         kind: 'send',
         channel: 'email',
+        fallbackReason: fallback,
         message: {
           ...base,
           channel: 'email',
@@ -84,6 +98,7 @@ export function composeDispatch(input: ComposeInput): Composition {
     return {
       kind: 'send',
       channel: 'webpush',
+      fallbackReason: fallback,
       message: {
         ...base,
         channel: 'webpush',

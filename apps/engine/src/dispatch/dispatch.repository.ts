@@ -15,6 +15,8 @@ export interface DispatchOutcome {
   dueAt: Date | null;
   /** For a queued message that counts towards the customer's caps: when it was decided. */
   capCountedAt?: Date | null;
+  /** For a queued message: why the step's preferred channels were passed over (`fallback:capped:email:16h`). */
+  fallbackReason?: string | null;
 }
 
 const PENDING = `('scheduled', 'deferred')`;
@@ -170,9 +172,9 @@ export class DispatchRepository implements SequenceStore {
     if (outcomes.length === 0) return;
     await tx.query(
       `UPDATE dispatches d SET status = o.status, channel = o.channel, reason = o.reason, due_at = o.due_at,
-         cap_counted_at = o.cap_counted_at, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
-         AS o(id, status, channel, reason, due_at, cap_counted_at)
+         cap_counted_at = o.cap_counted_at, fallback_reason = o.fallback_reason, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[])
+         AS o(id, status, channel, reason, due_at, cap_counted_at, fallback_reason)
        WHERE d.id = o.id`,
       [
         outcomes.map((o) => o.id),
@@ -181,6 +183,7 @@ export class DispatchRepository implements SequenceStore {
         outcomes.map((o) => o.reason),
         outcomes.map((o) => o.dueAt?.toISOString() ?? null),
         outcomes.map((o) => o.capCountedAt?.toISOString() ?? null),
+        outcomes.map((o) => o.fallbackReason ?? null),
       ],
     );
   }

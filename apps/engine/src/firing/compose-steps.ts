@@ -76,6 +76,7 @@ export function composeSteps(due: readonly DueDispatch[], context: ComposeContex
         reason: null,
         dueAt: null,
         capCountedAt: caps.record(rule, d.customerId, composition.channel),
+        fallbackReason: composition.fallbackReason,
       });
       messages.push({
         topic: composition.channel === 'email' ? topics.emailDispatch : topics.webPushDispatch,

@@ -42,6 +42,8 @@ export class DecisionLog {
         step: dispatch === undefined ? undefined : dispatch.step + 1,
         channel: outcome.channel ?? undefined,
         reason: outcome.reason ?? undefined,
+        // Why it went out on this channel and not the step's first (`fallback:capped:email:16h`).
+        fallbackReason: outcome.fallbackReason ?? undefined,
       };
       // Queued messages are the ones ops follow to a send; the others are in the dispatch log anyway.
       if (outcome.status === 'queued') this.logger.log(line);

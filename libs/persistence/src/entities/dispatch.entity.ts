@@ -11,6 +11,8 @@ export class DispatchEntity {
   @Column('text', { nullable: true }) channel: string | null;
   @Column('text') status: string;
   @Column('text', { nullable: true }) reason: string | null;
+  /** Why the step's preferred channels were passed over, when it went out on a later one. */
+  @Column('text', { name: 'fallback_reason', nullable: true }) fallbackReason: string | null;
   @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt: Date | null;
   @Column('text', { name: 'provider_response', nullable: true })
   providerResponse: string | null;

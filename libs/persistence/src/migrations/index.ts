@@ -3,6 +3,7 @@ import { FrequencyCaps1764100000000 } from './1764100000000-frequency-caps';
 import { MomentTriggers1764200000000 } from './1764200000000-moment-triggers';
 import { EmailUndeliverable1764300000000 } from './1764300000000-email-undeliverable';
 import { Conversions1764410000000 } from './1764410000000-conversions';
+import { FallbackReason1764520000000 } from './1764520000000-fallback-reason';
 
 /** Listed explicitly (not globbed) so the build output and the test runner load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   MomentTriggers1764200000000,
   EmailUndeliverable1764300000000,
   Conversions1764410000000,
+  FallbackReason1764520000000,
 ];

@@ -29,6 +29,20 @@ function inWindow(event: CapEvent, window: CapWindow, start: Date): boolean {
   return window.unit === 'hours' ? event.at.getTime() > start.getTime() : event.at.getTime() >= start.getTime();
 }
 
+/** The messages of `history` that count against `rule` at `now`. */
+export function countedEvents(
+  history: readonly CapEvent[],
+  rule: CapRule,
+  window: CapWindow,
+  now: Date,
+  timezone: string,
+): CapEvent[] {
+  const start = capWindowStart(window, now, timezone);
+  return history.filter(
+    (event) => (rule.channel === 'any' || event.channel === rule.channel) && inWindow(event, window, start),
+  );
+}
+
 /**
  * Whether one more message on `channel` fits every cap, given what the customer already received.
  * When it does not, the first breached rule (in the marketer's order) is the reason:
@@ -45,12 +59,7 @@ export function capVerdict(
     if (rule.channel !== channel && rule.channel !== 'any') continue;
     const window = parseCapWindow(rule.per);
     if (window === null) continue;
-    const start = capWindowStart(window, now, timezone);
-    let count = 0;
-    for (const event of history) {
-      if ((rule.channel === 'any' || event.channel === rule.channel) && inWindow(event, window, start)) count += 1;
-    }
-    if (count >= rule.max) {
+    if (countedEvents(history, rule, window, now, timezone).length >= rule.max) {
       return { allowed: false, rule, reason: `capped:${rule.channel}:${capWindowLabel(window)}` };
     }
   }

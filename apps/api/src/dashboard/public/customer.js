@@ -35,7 +35,7 @@ function dispatchTable(dispatches, ruleName, timeOf) {
           el('td', { class: 'time' }, utc(timeOf(d))),
           el('td', {}, `${ruleName(d.ruleId)} · step ${d.step}`),
           el('td', {}, el('span', { class: `badge status-${d.status}` }, d.status), d.channel ? ` ${d.channel}` : ''),
-          el('td', { class: 'reason' }, d.reason ?? ''),
+          el('td', { class: 'reason' }, [d.reason, d.fallbackReason].filter(Boolean).join(' ')),
         ),
       ),
     ),

@@ -70,6 +70,8 @@ export class DispatchLog {
         el('td', {}, dispatch.channel ?? '—'),
         el('td', {}, el('span', { class: `badge status-${dispatch.status}` }, dispatch.status)),
         el('td', { class: 'reason' }, dispatch.reason ?? ''),
+        // Answers "why push, not email?": set only when the step passed over its first channel.
+        el('td', { class: 'reason fallback' }, dispatch.fallbackReason ?? ''),
         el('td', { class: 'time' }, utc(dispatch.sentAt, true)),
       ),
     );
