@@ -7,6 +7,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY scripts ./scripts
+# config/default-caps.json is compiled in (dist/config/); the rest of config/ is for operators.
+COPY config ./config
 # tsc copies no assets: the dashboard's page and scripts go beside its compiled controller.
 RUN npx tsc -p tsconfig.build.json && cp -r apps/api/src/dashboard/public dist/apps/api/src/dashboard/ \
   && npm prune --omit=dev

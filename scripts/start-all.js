@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /*
- * `npm start`: runs the whole of Beckon on this machine. Starts the project's own Kafka when no broker
- * answers at KAFKA_BROKERS, builds, fills development defaults for what is not configured (a local
- * mailbox, VAPID keys, secrets), starts the four services and waits until each reports healthy.
+ * `npm start`: runs the whole of Beckon on this machine. Reads .env when there is one, starts the
+ * project's own Kafka when no broker answers at KAFKA_BROKERS, builds, fills development defaults for
+ * what is not configured (a local mailbox, VAPID keys, secrets), starts the four services and waits
+ * until each reports healthy.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -11,6 +12,9 @@ const net = require('node:net');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
+// The deployment's .env (cp config/.env.example .env), as docker compose reads it; the environment wins.
+const dotenv = path.join(root, '.env');
+if (fs.existsSync(dotenv)) process.loadEnvFile(dotenv);
 const stateDir = path.join(root, '.beckon');
 fs.mkdirSync(stateDir, { recursive: true });
 

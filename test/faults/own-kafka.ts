@@ -6,8 +6,10 @@ import { freePort } from './free-port';
 import { ScratchDir } from './scratch-dir';
 
 const KAFKA_SCRIPT = join(__dirname, '..', '..', 'scripts', 'kafka.sh');
+const KAFKA_VERSION = readFileSync(join(__dirname, '..', '..', 'config', 'kafka', 'version'), 'utf8').trim();
 /** Where scripts/kafka.sh keeps the jars by default; the suite's broker borrows them instead of fetching again. */
-const SHARED_KAFKA_HOME = process.env.BECKON_KAFKA_HOME ?? join(homedir(), '.cache', 'beckon', 'kafka-3.9.1');
+const SHARED_KAFKA_HOME =
+  process.env.BECKON_KAFKA_HOME ?? join(homedir(), '.cache', 'beckon', `kafka-${KAFKA_VERSION}`);
 
 /** A broker of the suite's own (scripts/kafka.sh in a home of its own, on free ports), restartable at will. */
 export interface OwnKafka {

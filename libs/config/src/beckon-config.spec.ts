@@ -106,6 +106,25 @@ describe('logging and metrics', () => {
     });
   });
 
+  it('logs readable lines under npm start and on a terminal unless LOG_FORMAT says otherwise', () => {
+    expect(loadConfig({ npm_lifecycle_event: 'start' }).LOG_FORMAT).toBe('plain');
+    expect(loadConfig({ npm_lifecycle_event: 'test' }).LOG_FORMAT).toBe('json');
+    expect(loadConfig({}, { isTTY: true }).LOG_FORMAT).toBe('plain');
+    expect(loadConfig({ LOG_FORMAT: 'json', npm_lifecycle_event: 'start' }, { isTTY: true }).LOG_FORMAT).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'plain' }, { isTTY: false }).LOG_FORMAT).toBe('plain');
+  });
+
+  it('looks at the terminal only when reading its own environment', () => {
+    const isTTY = process.stdout.isTTY;
+    process.stdout.isTTY = true;
+    try {
+      expect(loadConfig({}).LOG_FORMAT).toBe('json');
+      expect(loadConfig().LOG_FORMAT).toBe(process.env.LOG_FORMAT ?? 'plain');
+    } finally {
+      process.stdout.isTTY = isTTY;
+    }
+  });
+
   it('refuses an unknown format and a refresh faster than 10 ms', () => {
     const message = errorOf(() => loadConfig({ LOG_FORMAT: 'pretty', TIMER_BACKLOG_REFRESH_MS: '1' })).message;
     expect(message).toContain('LOG_FORMAT');

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { defaultLogFormat } from './log-format';
 
 const csv = (value: string): string[] =>
   value
@@ -91,7 +92,10 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** How often the engine recounts its timer backlog for /metrics (an index-only count of pending dispatches). */
   TIMER_BACKLOG_REFRESH_MS: z.coerce.number().int().min(10).default(15_000),
-  /** `json`: one JSON object per line, for log collectors; `plain`: one readable line, for a terminal. */
+  /**
+   * `json`: one JSON object per line, for log collectors; `plain`: one readable line, for a terminal.
+   * Unset, loadConfig picks `plain` on a terminal or under `npm start`, else this default (log-format.ts).
+   */
   LOG_FORMAT: z.enum(['json', 'plain']).default('json'),
   /**
    * A consumer that has not got past a partition's waiting messages for this long makes /health answer
@@ -155,9 +159,20 @@ export type BeckonConfig = z.output<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
-/** Parses and validates configuration once at start-up so a bad variable stops the process with a clear message. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): BeckonConfig {
-  const parsed = environmentSchema.safeParse(env);
+/**
+ * Parses and validates configuration once at start-up so a bad variable stops the process with a clear message.
+ * Without an argument it reads the process's own environment and, for LOG_FORMAT's default, its own
+ * standard output; an explicit environment is read alone (its LOG_FORMAT default ignores the terminal).
+ */
+export function loadConfig(
+  env?: NodeJS.ProcessEnv,
+  stdout: { isTTY?: boolean } = env === undefined ? process.stdout : {},
+): BeckonConfig {
+  const source = env ?? process.env;
+  const logFormat =
+    source.LOG_FORMAT ??
+    defaultLogFormat({ stdoutIsTTY: stdout.isTTY === true, npmLifecycleEvent: source.npm_lifecycle_event });
+  const parsed = environmentSchema.safeParse({ ...source, LOG_FORMAT: logFormat });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

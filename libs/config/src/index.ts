@@ -8,3 +8,4 @@ export {
   HHMM_PATTERN,
 } from './beckon-config';
 export { BECKON_CONFIG, ConfigModule } from './config.module';
+export { defaultLogFormat, LogAudience, LogFormat } from './log-format';

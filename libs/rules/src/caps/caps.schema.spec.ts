@@ -1,4 +1,6 @@
-import { capSettingsSchema, defaultCapSettings, parseCapWindow } from './caps.schema';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { capSettingsSchema, defaultCapSettings, parseCapWindow, parseDefaultCaps } from './caps.schema';
 
 describe('cap windows', () => {
   it('takes whole hours, days or weeks', () => {
@@ -63,5 +65,33 @@ describe('capSettingsSchema', () => {
       'defaultTimezone',
       'quietHours',
     ]);
+  });
+});
+
+describe('the default caps (config/default-caps.json)', () => {
+  const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'config', 'default-caps.json'), 'utf8'));
+
+  it('are what holds until a marketer sets caps, in DEFAULT_TIMEZONE', () => {
+    expect(defaultCapSettings('Europe/Berlin')).toEqual({
+      rules: file.rules,
+      quietHours: file.quietHours,
+      defaultTimezone: 'Europe/Berlin',
+    });
+  });
+
+  it('hand out copies, so a caller changing its settings leaves the defaults alone', () => {
+    const settings = defaultCapSettings('UTC');
+    settings.rules[0].max = 99;
+    settings.quietHours!.start = '00:00';
+    expect(defaultCapSettings('UTC')).toMatchObject({ rules: file.rules, quietHours: file.quietHours });
+  });
+
+  it('refuse a file with a wrong field, naming it', () => {
+    expect(parseDefaultCaps(file)).toEqual({ rules: file.rules, quietHours: file.quietHours });
+    expect(() => parseDefaultCaps({ ...file, rules: [{ channel: 'sms', max: 1, per: 'P1D' }] })).toThrow(
+      /^config\/default-caps\.json: rules\.0\.channel/,
+    );
+    expect(() => parseDefaultCaps({ rules: [], quietHours: null })).toThrow(/quietHours/);
+    expect(() => parseDefaultCaps({ ...file, defaultTimezone: 'UTC' })).toThrow(/defaultTimezone/);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import defaultCapsFile from '../../../../config/default-caps.json';
 import { isTimeZone } from './local-time';
 
 export const CAP_CHANNELS = ['email', 'webpush', 'any'] as const;
@@ -78,19 +79,35 @@ export type CapRule = z.output<typeof capRuleSchema>;
 export type QuietHours = z.output<typeof quietHoursSchema>;
 export type CapSettings = z.output<typeof capSettingsSchema>;
 
-/**
- * Until a marketer sets caps, Klaviyo's and Braze's habits apply: one email per 16 hours and three a
- * week, one push per local day and three a week, five messages a week in all, and nothing at night.
- */
-export const DEFAULT_CAP_RULES: readonly CapRule[] = [
-  { channel: 'email', max: 1, per: 'PT16H' },
-  { channel: 'email', max: 3, per: 'P7D' },
-  { channel: 'webpush', max: 1, per: 'P1D' },
-  { channel: 'webpush', max: 3, per: 'P7D' },
-  { channel: 'any', max: 5, per: 'P7D' },
-];
+/** What config/default-caps.json holds: caps settings without the time zone (DEFAULT_TIMEZONE gives that). */
+const defaultCapsFileSchema = z.strictObject({
+  $comment: z.string().optional(),
+  rules: capSettingsSchema.shape.rules,
+  quietHours: quietHoursSchema,
+});
 
-export const DEFAULT_QUIET_HOURS: QuietHours = { start: '21:00', end: '09:00' };
+export type DefaultCaps = Pick<CapSettings, 'rules'> & { quietHours: QuietHours };
+
+/** Checks the content of config/default-caps.json, naming every wrong field. */
+export function parseDefaultCaps(file: unknown): DefaultCaps {
+  const parsed = defaultCapsFileSchema.safeParse(file);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`config/default-caps.json: ${problems.join('; ')}`);
+  }
+  return { rules: parsed.data.rules, quietHours: parsed.data.quietHours };
+}
+
+/**
+ * Until a marketer sets caps, the deployment's defaults in config/default-caps.json apply (Klaviyo's
+ * and Braze's habits as shipped). Checked when this module loads, so a bad file stops every service
+ * at start-up rather than at the first decision.
+ */
+const defaultCaps = parseDefaultCaps(defaultCapsFile);
+
+export const DEFAULT_CAP_RULES: readonly CapRule[] = defaultCaps.rules;
+
+export const DEFAULT_QUIET_HOURS: QuietHours = defaultCaps.quietHours;
 
 export function defaultCapSettings(defaultTimezone: string): CapSettings {
   return {
