@@ -14,14 +14,8 @@ export interface PendingStep {
 }
 
 /** A step whose time came, claimed by the firing loop. */
-export interface DueDispatch {
+export interface DueDispatch extends PendingStep {
   id: string;
-  ruleId: string;
-  customerId: string;
-  occasion: string;
-  step: number;
-  dueAt: Date;
-  correlationId: string | null;
 }
 
 /**
