@@ -346,3 +346,40 @@ describe('parseStorefrontEvent: only what PostgreSQL can store (issue 10 poison 
     expect(parseStorefrontEvent(identify({}, { timestamp: '9999-12-31T23:59:59+01:00' })).ok).toBe(true);
   });
 });
+
+describe('parseStorefrontEvent: care events (CONTRACT.md §8)', () => {
+  it('accepts each with its required properties, numeric ids as strings', () => {
+    const accepted = [
+      track('Order Delivered', { order_id: 42 }),
+      track('Order Refunded', { order_id: 'o-1', reason: 'damaged' }),
+      track('Order Cancelled', { order_id: 'o-1' }),
+      track('Product Reviewed', { product_id: 'p-1', rating: '2', review_body: 'meh' }),
+      track('Complaint Filed', { order_id: 'o-1', reason: 'late' }),
+      track('Survey Answered', { score: 0, order_id: 'o-1', dispatch_id: '0b7e3c1e-64a4-4c6e-9a3f-2d1f5f0c9a11' }),
+    ].map((text) => eventOf(parseStorefrontEvent(text)));
+    expect(accepted.map((e) => e.type === 'track' && e.event)).toEqual([
+      'Order Delivered',
+      'Order Refunded',
+      'Order Cancelled',
+      'Product Reviewed',
+      'Complaint Filed',
+      'Survey Answered',
+    ]);
+    expect(isTrack(accepted[0], 'Order Delivered') && accepted[0].properties).toMatchObject({ order_id: '42' });
+    expect(isTrack(accepted[3], 'Product Reviewed') && accepted[3].properties).toMatchObject({ rating: 2 });
+  });
+
+  it('refuses them malformed, naming the property, so they go to the dead-letter topic', () => {
+    expect(reasonOf(parseStorefrontEvent(track('Order Delivered', {})))).toContain('order_id');
+    expect(reasonOf(parseStorefrontEvent(track('Order Refunded', { order_id: '' })))).toContain('order_id');
+    expect(reasonOf(parseStorefrontEvent(track('Product Reviewed', { product_id: 'p', rating: 6 })))).toContain(
+      'rating',
+    );
+    expect(reasonOf(parseStorefrontEvent(track('Product Reviewed', { rating: 3 })))).toContain('product_id');
+    expect(reasonOf(parseStorefrontEvent(track('Survey Answered', { score: 11 })))).toContain('score');
+    expect(reasonOf(parseStorefrontEvent(track('Survey Answered', { score: 7.5 })))).toContain('score');
+    expect(reasonOf(parseStorefrontEvent(track('Survey Answered', { score: 5, dispatch_id: 'x' })))).toContain(
+      'dispatch_id',
+    );
+  });
+});

@@ -99,6 +99,21 @@ export const trackSchemas = {
   Unsubscribed: z.looseObject({
     channel: z.enum(['email', 'webpush', 'all']).default('all'),
   }),
+  // Care moments (CONTRACT.md §8): what happened after the order, and how the customer felt about it.
+  'Order Delivered': z.looseObject({ order_id: id }),
+  'Order Refunded': z.looseObject({ order_id: id, reason: optionalText }),
+  'Order Cancelled': z.looseObject({ order_id: id, reason: optionalText }),
+  'Product Reviewed': productRef({
+    rating: numeric.pipe(z.number().int().min(1).max(5)),
+    review_body: z.string().max(10_000).optional(),
+  }),
+  'Complaint Filed': z.looseObject({ order_id: id.optional(), reason: optionalText }),
+  'Survey Answered': z.looseObject({
+    score: numeric.pipe(z.number().int().min(0).max(10)),
+    order_id: id.optional(),
+    /** The survey's dispatch: one answer per dispatch, the last one wins. */
+    dispatch_id: z.uuid().optional(),
+  }),
 } as const;
 
 export type KnownTrackEvent = keyof typeof trackSchemas;

@@ -4,6 +4,7 @@ import { MomentTriggers1764200000000 } from './1764200000000-moment-triggers';
 import { EmailUndeliverable1764300000000 } from './1764300000000-email-undeliverable';
 import { Conversions1764410000000 } from './1764410000000-conversions';
 import { FallbackReason1764520000000 } from './1764520000000-fallback-reason';
+import { CareMoments1764600000000 } from './1764600000000-care-moments';
 
 /** Listed explicitly (not globbed) so the build output and the test runner load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   EmailUndeliverable1764300000000,
   Conversions1764410000000,
   FallbackReason1764520000000,
+  CareMoments1764600000000,
 ];
