@@ -45,7 +45,7 @@ export class CareMoments1764600000000 implements MigrationInterface {
         rating smallint,
         created_at timestamptz NOT NULL DEFAULT now(),
         webhook_attempts integer NOT NULL DEFAULT 0,
-        webhook_next_at timestamptz,
+        webhook_next_at timestamptz DEFAULT now(),
         webhook_delivered_at timestamptz,
         webhook_last_error text
       )`);
