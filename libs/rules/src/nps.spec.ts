@@ -3,13 +3,7 @@ import { countNpsAnswers, NO_NPS_ANSWERS, npsGroup, npsSummary } from './nps';
 describe('npsGroup', () => {
   it('puts 0–6 in detractors, 7–8 in passives and 9–10 in promoters', () => {
     const groups = Array.from({ length: 11 }, (_, score) => npsGroup(score));
-    expect(groups).toEqual([
-      ...Array<string>(7).fill('detractor'),
-      'passive',
-      'passive',
-      'promoter',
-      'promoter',
-    ]);
+    expect(groups).toEqual([...Array<string>(7).fill('detractor'), 'passive', 'passive', 'promoter', 'promoter']);
   });
 
   it('refuses what is not an answer rather than guessing a group', () => {
