@@ -114,3 +114,13 @@ export {
   MAX_ATTRIBUTION_DAYS,
 } from './attribution';
 export type { AttributionWindows } from './attribution';
+export {
+  countNpsAnswers,
+  MAX_NPS_ANSWER,
+  MIN_NPS_ANSWER,
+  NO_NPS_ANSWERS,
+  NPS_GROUPS,
+  npsGroup,
+  npsSummary,
+} from './nps';
+export type { NpsCounts, NpsGroup, NpsSummary } from './nps';
