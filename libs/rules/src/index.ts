@@ -114,3 +114,18 @@ export {
   MAX_ATTRIBUTION_DAYS,
 } from './attribution';
 export type { AttributionWindows } from './attribution';
+export {
+  BROWSE_OCCASION,
+  BROWSE_OCCASION_PREFIX,
+  browseOccasion,
+  browsedProducts,
+  browseVerdict,
+  BROWSED_PRODUCTS_MAX,
+  inBrowseCooldown,
+  latestVisit,
+  VISIT_GAP_MS,
+  VISIT_LOOKBACK_MS,
+  visitsOf,
+  visitStartingAt,
+} from './browse-abandonment';
+export type { BrowseActivity, BrowseParams, BrowseVerdict, Visit } from './browse-abandonment';
