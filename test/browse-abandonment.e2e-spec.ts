@@ -153,6 +153,20 @@ describe('browse abandonment, end to end', () => {
     expect(await logged('anon:browser-1', 'sent')).toMatchObject({ channel: 'webpush' });
   });
 
+  it('reminds a visitor who signed in after browsing by email, with what they viewed before', async () => {
+    await stack.produce([
+      viewed({ anonymousId: 'signer' }, 'p', secondsAgo(1)),
+      viewed({ anonymousId: 'signer' }, 'q', new Date()),
+    ]);
+    // The views stay on the anonymous id in the timeline; the waiting step moves to the user.
+    await logged('anon:signer', 'scheduled');
+    await stack.produce([identify({ userId: 'u-signed', anonymousId: 'signer' }, { email: 'signed@example.com' })]);
+
+    const mail = await stack.smtp.waitFor((m) => m.envelope.to.includes('signed@example.com'), 30000);
+    expect(mail.text).toContain('Product q, Product p');
+    expect(await logged('u-signed', 'sent')).toMatchObject({ channel: 'email' });
+  });
+
   it('previews the latest visit', async () => {
     const preview = await stack.v1(`/rules/${rule.id}/preview`, 'POST', { customerId: 'u-three' });
     expect(preview.status).toBe(200);

@@ -23,6 +23,10 @@ export { CHANNELS } from './channel';
 export type { Channel } from './channel';
 
 const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
+const isDelayUpToAYear = (value: string): boolean => {
+  const ms = parseIsoDuration(value);
+  return ms !== null && ms <= MAX_DELAY_MS;
+};
 
 const liquid = (max: number) =>
   z
@@ -58,10 +62,10 @@ export const stepSchema = z
   .strictObject({
     after: z
       .string()
-      .refine((value) => {
-        const ms = parseIsoDuration(value);
-        return ms !== null && ms <= MAX_DELAY_MS;
-      }, 'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)')
+      .refine(
+        isDelayUpToAYear,
+        'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)',
+      )
       .meta({
         description:
           'ISO 8601 duration in weeks, days, hours, minutes or seconds, at most a year: step 1 counts from the trigger moment, step n from step n-1',
@@ -147,10 +151,10 @@ export const paramsSchemas = {
       .default(1),
     cooldown: z
       .string()
-      .refine((value) => {
-        const ms = parseIsoDuration(value);
-        return ms !== null && ms <= MAX_DELAY_MS;
-      }, 'must be an ISO 8601 duration such as P7D (weeks, days, hours, minutes, seconds; at most a year)')
+      .refine(
+        isDelayUpToAYear,
+        'must be an ISO 8601 duration such as P7D (weeks, days, hours, minutes, seconds; at most a year)',
+      )
       .meta({ description: 'at most one browse reminder of this rule per customer within this time', example: 'P7D' })
       .default('P7D'),
   }),

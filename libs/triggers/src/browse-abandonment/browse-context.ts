@@ -11,7 +11,8 @@ export const BROWSE_EVENTS = Object.keys(KIND_OF_EVENT);
 
 /**
  * Each customer's views, cart additions and orders from their `since` on, oldest first: one query
- * for the whole batch over the timeline's (customer_id, occurred_at) index. Products are keyed as
+ * for the whole batch over the timeline's (customer_id, occurred_at) index. A visitor who signed in
+ * browsed under their anonymous id, which the timeline keeps: those events are the user's too. Products are keyed as
  * the catalog keys them: product_id, else `sku:<sku>`.
  */
 export async function loadBrowsing(
@@ -22,12 +23,13 @@ export async function loadBrowsing(
   if (from.size === 0) return timelines;
   const rows: Array<{ customer_id: string; event: string; occurred_at: Date; product_id: string | null }> =
     await db.query(
-      `SELECT e.customer_id, e.event, e.occurred_at,
+      `SELECT c.id AS customer_id, e.event, e.occurred_at,
               COALESCE(e.payload->'properties'->>'product_id', 'sku:' || (e.payload->'properties'->>'sku')) AS product_id
        FROM unnest($1::text[], $2::timestamptz[]) AS c(id, since)
-       JOIN customer_events e ON e.customer_id = c.id AND e.occurred_at >= c.since
+       CROSS JOIN LATERAL (SELECT c.id AS id UNION ALL SELECT id FROM customers WHERE merged_into = c.id) AS owner
+       JOIN customer_events e ON e.customer_id = owner.id AND e.occurred_at >= c.since
        WHERE e.event = ANY($3::text[])
-       ORDER BY e.customer_id, e.occurred_at, e.message_id`,
+       ORDER BY c.id, e.occurred_at, e.message_id`,
       [[...from.keys()], [...from.values()].map((at) => at.toISOString()), BROWSE_EVENTS],
     );
   for (const row of rows) {
