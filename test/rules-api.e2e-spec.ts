@@ -74,6 +74,7 @@ describe('rules API for every trigger', () => {
       'abandoned_cart',
       'back_in_stock',
       'birthday',
+      'browse_abandonment',
       'consumable_reorder',
       'sleeping_customer',
     ]);

@@ -124,3 +124,18 @@ export {
   npsSummary,
 } from './nps';
 export type { NpsCounts, NpsGroup, NpsSummary } from './nps';
+export {
+  BROWSE_OCCASION,
+  BROWSE_OCCASION_PREFIX,
+  browseOccasion,
+  browsedProducts,
+  browseVerdict,
+  BROWSED_PRODUCTS_MAX,
+  inBrowseCooldown,
+  latestVisit,
+  VISIT_GAP_MS,
+  VISIT_LOOKBACK_MS,
+  visitsOf,
+  visitStartingAt,
+} from './browse-abandonment';
+export type { BrowseActivity, BrowseParams, BrowseVerdict, Visit } from './browse-abandonment';

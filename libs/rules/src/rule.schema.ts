@@ -12,6 +12,7 @@ export const TRIGGERS = [
   'back_in_stock',
   'consumable_reorder',
   'birthday',
+  'browse_abandonment',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
@@ -22,6 +23,10 @@ export { CHANNELS } from './channel';
 export type { Channel } from './channel';
 
 const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
+const isDelayUpToAYear = (value: string): boolean => {
+  const ms = parseIsoDuration(value);
+  return ms !== null && ms <= MAX_DELAY_MS;
+};
 
 const liquid = (max: number) =>
   z
@@ -57,10 +62,10 @@ export const stepSchema = z
   .strictObject({
     after: z
       .string()
-      .refine((value) => {
-        const ms = parseIsoDuration(value);
-        return ms !== null && ms <= MAX_DELAY_MS;
-      }, 'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)')
+      .refine(
+        isDelayUpToAYear,
+        'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)',
+      )
       .meta({
         description:
           'ISO 8601 duration in weeks, days, hours, minutes or seconds, at most a year: step 1 counts from the trigger moment, step n from step n-1',
@@ -133,6 +138,25 @@ export const paramsSchemas = {
   birthday: z.strictObject({
     daysBefore: days('how many days before the birthday the greeting goes out (0 = on the day)', 0, 60).default(0),
     sendAt: hhmm.meta({ description: 'local time in the customer’s time zone' }).default('10:00'),
+  }),
+  browse_abandonment: z.strictObject({
+    minViews: z
+      .number({ error: 'must be a whole number of product views' })
+      .int('must be a whole number of product views')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .meta({
+        description: 'visits with fewer Product Viewed events (a product viewed twice counts twice) get no reminder',
+      })
+      .default(1),
+    cooldown: z
+      .string()
+      .refine(
+        isDelayUpToAYear,
+        'must be an ISO 8601 duration such as P7D (weeks, days, hours, minutes, seconds; at most a year)',
+      )
+      .meta({ description: 'at most one browse reminder of this rule per customer within this time', example: 'P7D' })
+      .default('P7D'),
   }),
 } satisfies Record<Trigger, z.ZodType>;
 
@@ -239,6 +263,11 @@ export const ruleInputSchema = z.discriminatedUnion('trigger', [
     ...common,
     trigger: z.literal('birthday'),
     params: paramsSchemas.birthday.default({ daysBefore: 0, sendAt: '10:00' }),
+  }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal('browse_abandonment'),
+    params: paramsSchemas.browse_abandonment.default({ minViews: 1, cooldown: 'P7D' }),
   }),
 ]);
 
