@@ -4,8 +4,10 @@ export {
   CHANNELS,
   emailContentSchema,
   paramsSchemas,
+  postPurchaseStepSchema,
   ruleInputSchema,
   stepSchema,
+  SURVEY_AUDIENCES,
   TRIGGERS,
   USE_GLOBAL_QUIET_HOURS,
   webPushContentSchema,
@@ -13,10 +15,12 @@ export {
 export type {
   Channel,
   EmailContent,
+  PostPurchaseStep,
   Rule,
   RuleInput,
   RuleParams,
   RuleStep,
+  SurveyAudience,
   Trigger,
   WebPushContent,
 } from './rule.schema';
@@ -114,3 +118,17 @@ export {
   MAX_ATTRIBUTION_DAYS,
 } from './attribution';
 export type { AttributionWindows } from './attribution';
+export {
+  isStaleMoment,
+  matchesAudience,
+  npsClass,
+  ORDER_OCCASION,
+  ORDER_OCCASION_PREFIX,
+  orderOccasion,
+  POST_PURCHASE_STALE_MS,
+  postPurchaseMoment,
+  postPurchaseVerdict,
+  skipsToNextStep,
+  SURVEY_SCORES,
+} from './post-purchase';
+export type { NpsClass, OrderFacts, PostPurchaseParams, PostPurchaseVerdict } from './post-purchase';
