@@ -75,6 +75,7 @@ describe('rules API for every trigger', () => {
       'back_in_stock',
       'birthday',
       'consumable_reorder',
+      'post_purchase',
       'sleeping_customer',
     ]);
   });

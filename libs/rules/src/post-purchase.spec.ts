@@ -114,7 +114,10 @@ describe('post_purchase rules', () => {
   it('refuse when on the steps of another trigger, saying why', () => {
     const result = validateRule({ name: 'r', trigger: 'abandoned_cart', steps: [{ ...step, when: 'promoter' }] });
     expect(result.ok ? [] : result.errors).toEqual([
-      { field: 'steps.0.when', message: 'only steps of a post_purchase rule may carry "when" (they follow the survey answer)' },
+      {
+        field: 'steps.0.when',
+        message: 'only steps of a post_purchase rule may carry "when" (they follow the survey answer)',
+      },
     ]);
   });
 });

@@ -40,7 +40,10 @@ export interface OrderFacts {
  * The trigger moment: the order itself, or its delivery; with from: delivered and no delivery
  * reported, fallbackDays after the order (most shops report some deliveries, not all).
  */
-export function postPurchaseMoment(order: Pick<OrderFacts, 'placedAt' | 'deliveredAt'>, params: PostPurchaseParams): Date {
+export function postPurchaseMoment(
+  order: Pick<OrderFacts, 'placedAt' | 'deliveredAt'>,
+  params: PostPurchaseParams,
+): Date {
   if (params.from === 'ordered') return order.placedAt;
   return order.deliveredAt ?? new Date(order.placedAt.getTime() + params.fallbackDays * DAY_MS);
 }

@@ -2,7 +2,10 @@ import { shopperPage } from '../common/shopper-page';
 import { SURVEY_SCORES } from '@beckon/rules';
 
 export function thankYouPage(): string {
-  return shopperPage('Thank you!', '<p>Your answer was recorded. You can change it from the same message at any time.</p>');
+  return shopperPage(
+    'Thank you!',
+    '<p>Your answer was recorded. You can change it from the same message at any time.</p>',
+  );
 }
 
 /** A link with a score we cannot read still knows whose answer it is: offer the eleven buttons. */

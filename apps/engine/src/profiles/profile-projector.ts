@@ -83,7 +83,10 @@ export class ProfileProjector {
     await this.conversions.attribute(tx, newOrders);
     const orderHistories = await this.customers.recordOrders(tx, newOrders);
     const reorderClocks = await this.commerce.restartReorderClocks(tx, newOrders);
-    await this.afterPurchase.project(tx, events.map((event) => ({ event, customerId: ownerOf(event, aliases) })));
+    await this.afterPurchase.project(
+      tx,
+      events.map((event) => ({ event, customerId: ownerOf(event, aliases) })),
+    );
     await this.commerce.upsertSubscriptions(tx, plan.subscriptions);
     await this.commerce.removeSubscriptions(tx, plan.removedEndpoints);
 

@@ -10,7 +10,14 @@ import { TimelineRepository } from './timeline.repository';
 
 @Module({
   imports: [CatalogModule, AttributionModule],
-  providers: [TimelineRepository, CustomerRepository, CartRepository, CommerceRepository, ProfileProjector, AfterPurchaseRepository],
+  providers: [
+    TimelineRepository,
+    CustomerRepository,
+    CartRepository,
+    CommerceRepository,
+    ProfileProjector,
+    AfterPurchaseRepository,
+  ],
   exports: [ProfileProjector, CartRepository],
 })
 export class ProfilesModule {}

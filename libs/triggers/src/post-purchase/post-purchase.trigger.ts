@@ -14,13 +14,7 @@ import { defineTrigger } from '../definition';
 import { UNSUBSCRIBE_LINK } from '../example-parts';
 import { ProjectionFacts } from '../facts';
 import { OccasionOutcome, PendingStep } from '../sequences';
-import {
-  loadLatestPurchase,
-  loadLatestScores,
-  loadPurchases,
-  Purchase,
-  surveyTemplateData,
-} from './purchase-context';
+import { loadLatestPurchase, loadLatestScores, loadPurchases, Purchase, surveyTemplateData } from './purchase-context';
 
 export const POST_PURCHASE_EXAMPLE = {
   name: 'How was your order?',
@@ -127,7 +121,10 @@ export const postPurchase = defineTrigger({
       const verdict = postPurchaseVerdict(purchase, steps[d.step]?.when, scores.scoreOf(d.customerId, orderId));
       if (verdict.send) {
         const claim = { dispatchId: d.id, customerId: d.customerId, orderId, ruleId: d.ruleId };
-        outcomes.set(d.id, { kind: 'fire', context: templateData(purchase!, catalog, (s) => ports.surveyUrl(claim, s)) });
+        outcomes.set(d.id, {
+          kind: 'fire',
+          context: templateData(purchase!, catalog, (s) => ports.surveyUrl(claim, s)),
+        });
         continue;
       }
       outcomes.set(d.id, { kind: 'end', reason: verdict.reason });

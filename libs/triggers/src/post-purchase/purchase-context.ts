@@ -11,9 +11,7 @@ export interface Purchase extends PastOrder, OrderFacts {
 export async function loadPurchases(db: EntityManager, orderIds: readonly string[]): Promise<Map<string, Purchase>> {
   const ids = [...new Set(orderIds)];
   if (ids.length === 0) return new Map();
-  return toPurchases(
-    await db.query(`SELECT ${PURCHASE_COLUMNS} FROM orders WHERE id = ANY($1::text[])`, [ids]),
-  );
+  return toPurchases(await db.query(`SELECT ${PURCHASE_COLUMNS} FROM orders WHERE id = ANY($1::text[])`, [ids]));
 }
 
 /** The customer's latest order, for previews. */
