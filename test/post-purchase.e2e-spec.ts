@@ -203,6 +203,14 @@ describe('post-purchase survey, end to end', () => {
     expect((await fetch(`${stack.apiUrl}/s/preview?score=0`)).status).toBe(404);
   });
 
+  it('documents the survey links and the example rule in /docs', async () => {
+    const document = await (await fetch(`${stack.apiUrl}/docs-json`)).json();
+    expect(Object.keys(document.paths['/s/{token}']).sort()).toEqual(['get', 'post']);
+    expect(document.paths['/s/{token}'].get.responses).toHaveProperty('404');
+    const examples = document.paths['/v1/rules'].post.requestBody.content['application/json'].examples;
+    expect(examples.post_purchase.value.steps[1].when).toBe('promoter');
+  });
+
   it('starts fallbackDays after the order when no delivery is reported', async () => {
     // Placed seven days ago less three seconds: the fallback moment is three seconds away.
     const placed = new Date(daysAgo(7).getTime() + 3000);
