@@ -76,6 +76,7 @@ describe('rules API for every trigger', () => {
       'birthday',
       'browse_abandonment',
       'consumable_reorder',
+      'post_purchase',
       'sleeping_customer',
     ]);
   });

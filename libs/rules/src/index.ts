@@ -4,8 +4,10 @@ export {
   CHANNELS,
   emailContentSchema,
   paramsSchemas,
+  postPurchaseStepSchema,
   ruleInputSchema,
   stepSchema,
+  SURVEY_AUDIENCES,
   TRIGGERS,
   USE_GLOBAL_QUIET_HOURS,
   webPushContentSchema,
@@ -13,10 +15,12 @@ export {
 export type {
   Channel,
   EmailContent,
+  PostPurchaseStep,
   Rule,
   RuleInput,
   RuleParams,
   RuleStep,
+  SurveyAudience,
   Trigger,
   WebPushContent,
 } from './rule.schema';
@@ -139,3 +143,16 @@ export {
   visitStartingAt,
 } from './browse-abandonment';
 export type { BrowseActivity, BrowseParams, BrowseVerdict, Visit } from './browse-abandonment';
+export {
+  isStaleMoment,
+  matchesAudience,
+  ORDER_OCCASION,
+  ORDER_OCCASION_PREFIX,
+  orderOccasion,
+  POST_PURCHASE_STALE_MS,
+  postPurchaseMoment,
+  postPurchaseVerdict,
+  skipsToNextStep,
+  SURVEY_SCORES,
+} from './post-purchase';
+export type { OrderFacts, PostPurchaseParams, PostPurchaseVerdict } from './post-purchase';

@@ -13,6 +13,7 @@ export const TRIGGERS = [
   'consumable_reorder',
   'birthday',
   'browse_abandonment',
+  'post_purchase',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
@@ -101,6 +102,17 @@ export const stepSchema = z
     }
   });
 
+/** Which survey answer a post_purchase step is for (CONTRACT.md §8); see libs/rules/src/post-purchase.ts. */
+export const SURVEY_AUDIENCES = ['promoter', 'passive', 'detractor', 'unanswered'] as const;
+
+/** A post_purchase rule's step: any step, and optionally only for customers whose survey answer matches. */
+export const postPurchaseStepSchema = stepSchema.safeExtend({
+  when: z.enum(SURVEY_AUDIENCES).optional().meta({
+    description:
+      'only for customers whose latest survey answer about the order is this: promoter (9-10), passive (7-8), detractor (0-6) or unanswered; for anyone else the step is logged `suppressed` with reason `when:<when>` and the sequence goes on with the next step',
+  }),
+});
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be local time HH:MM');
 
 /** A whole number of days with a message that says what the field is for when it is missing. */
@@ -157,6 +169,17 @@ export const paramsSchemas = {
       )
       .meta({ description: 'at most one browse reminder of this rule per customer within this time', example: 'P7D' })
       .default('P7D'),
+  }),
+  post_purchase: z.strictObject({
+    from: z
+      .enum(['delivered', 'ordered'])
+      .meta({ description: 'the trigger moment: the order’s delivery (`Order Delivered`) or the order itself' })
+      .default('delivered'),
+    fallbackDays: days(
+      'with from: delivered, how many days after the order the sequence starts when no Order Delivered arrives',
+      1,
+      90,
+    ).default(7),
   }),
 } satisfies Record<Trigger, z.ZodType>;
 
@@ -269,10 +292,18 @@ export const ruleInputSchema = z.discriminatedUnion('trigger', [
     trigger: z.literal('browse_abandonment'),
     params: paramsSchemas.browse_abandonment.default({ minViews: 1, cooldown: 'P7D' }),
   }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal('post_purchase'),
+    params: paramsSchemas.post_purchase.default({ from: 'delivered', fallbackDays: 7 }),
+    steps: z.array(postPurchaseStepSchema).min(1).max(10),
+  }),
 ]);
 
 export type RuleInput = z.output<typeof ruleInputSchema>;
 export type RuleStep = z.output<typeof stepSchema>;
+export type PostPurchaseStep = z.output<typeof postPurchaseStepSchema>;
+export type SurveyAudience = (typeof SURVEY_AUDIENCES)[number];
 export type EmailContent = z.output<typeof emailContentSchema>;
 export type WebPushContent = z.output<typeof webPushContentSchema>;
 

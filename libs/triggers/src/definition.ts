@@ -34,6 +34,8 @@ export interface PreviewOptions {
   /** The customer's zone when they have none (birthday). */
   defaultTimezone: string;
   now: Date;
+  /** PUBLIC_BASE_URL, for links a preview shows as dummies (a survey's), never working ones. */
+  publicBaseUrl?: string;
 }
 
 /**
@@ -54,6 +56,8 @@ export interface TriggerDefinition<T extends Trigger = Trigger> {
   onFacts?(run: FactsRun<T>, facts: ProjectionFacts): Promise<void>;
   /** Says, for each due step, whether its moment still holds and with what template data. */
   resolve(run: ResolveRun<T>, due: readonly DueDispatch[]): Promise<Map<string, OccasionOutcome>>;
+  /** The care window does not hold this trigger's steps back. */
+  readonly careExempt?: true;
   /** Time-based triggers: the moments the scanner walks. */
   readonly scan?: MomentScan;
   /** The template data a step would see for this customer now, as `resolve` builds it. */

@@ -5,6 +5,7 @@ import { birthday } from './birthday/birthday.trigger';
 import { browseAbandonment } from './browse-abandonment/browse-abandonment.trigger';
 import { consumableReorder } from './consumable-reorder/consumable-reorder.trigger';
 import { TriggerDefinition } from './definition';
+import { postPurchase } from './post-purchase/post-purchase.trigger';
 import { sleepingCustomer } from './sleeping-customer/sleeping-customer.trigger';
 
 /**
@@ -18,6 +19,7 @@ export const TRIGGER_DEFINITIONS: { readonly [T in Trigger]: TriggerDefinition<T
   consumable_reorder: consumableReorder,
   birthday,
   browse_abandonment: browseAbandonment,
+  post_purchase: postPurchase,
 };
 
 /** The definitions in the order triggers react to a batch's facts (the order of TRIGGERS). */
