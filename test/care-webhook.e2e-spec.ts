@@ -1,3 +1,5 @@
+import { INestApplication } from '@nestjs/common';
+import { createEngineApp } from '../apps/engine/src/create-engine-app';
 import { CareWebhookReceiver, unusedPort } from './support/care-webhook-receiver';
 import { scrape, valueOf } from './support/prometheus';
 import { settle, Stack, startStack } from './support/stack';
@@ -216,10 +218,37 @@ describe('care webhook', () => {
     ]);
   });
 
-  it('counts attempts, give-ups and what is pending in /metrics', async () => {
-    const failedBefore = valueOf(await scrape(stack.urls.engine), 'beckon_care_webhook_attempts_total', {
-      outcome: 'failed',
+  it('sends each signal once with two engines claiming from the same table', async () => {
+    const second: INestApplication = await createEngineApp(stack.config, {
+      logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) },
     });
+    try {
+      const before = receiver.received.length;
+      receiver.delayMs = 100;
+      const signals = Array.from({ length: 60 }, (_, i) => signal(`pair-${String(i).padStart(2, '0')}`, 'refund'));
+      const ids = signals.map((s) => s.id);
+      await raise(stack, signals);
+      await eventually(() => allDelivered(stack, ids), 20000, 'the signals delivered');
+      await settle(1000);
+      const received = receiver.received.slice(before);
+      expect(received.map((r) => String(r.json.id)).sort()).toEqual(ids);
+      expect(received.every((r) => r.answer === 'ok')).toBe(true);
+      // Both engines took a share, so the claims did overlap.
+      await second.listen(0, '127.0.0.1');
+      const secondUrl = (await second.getUrl()).replace('[::1]', '127.0.0.1');
+      const bySecond = valueOf(await scrape(secondUrl), 'beckon_care_webhook_attempts_total', { outcome: 'delivered' });
+      expect(bySecond).toBeGreaterThan(0);
+      expect(bySecond).toBeLessThan(60);
+    } finally {
+      receiver.delayMs = 0;
+      await second.close();
+    }
+  });
+
+  it('counts attempts, give-ups and what is pending in /metrics', async () => {
+    const scraped = await scrape(stack.urls.engine);
+    const failedBefore = valueOf(scraped, 'beckon_care_webhook_attempts_total', { outcome: 'failed' });
+    const deliveredBefore = valueOf(scraped, 'beckon_care_webhook_attempts_total', { outcome: 'delivered' });
     receiver.answerFor = () => undefined;
     receiver.answers = Array<'error'>(1000).fill('error');
     await raise(stack, [signal('pending-1', 'refund')]);
@@ -239,7 +268,7 @@ describe('care webhook', () => {
       20000,
       'nothing pending',
     );
-    expect(valueOf(samples, 'beckon_care_webhook_attempts_total', { outcome: 'delivered' })).toBe(9);
+    expect(valueOf(samples, 'beckon_care_webhook_attempts_total', { outcome: 'delivered' })).toBe(deliveredBefore + 1);
     expect(valueOf(samples, 'beckon_care_webhook_attempts_total', { outcome: 'failed' })).toBeGreaterThan(failedBefore);
     expect(valueOf(samples, 'beckon_care_webhook_given_up_total')).toBe(2);
   });

@@ -24,6 +24,8 @@ export class CareWebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   answers: Answer[] = [];
   answerFor: (id: string) => Answer | undefined = () => undefined;
+  /** How long each answer takes, so POSTs from several engines overlap. */
+  delayMs = 0;
   private server: Server | null = null;
   private readonly hanging = new Set<ServerResponse>();
 
@@ -63,6 +65,7 @@ export class CareWebhookReceiver {
     const json = JSON.parse(body) as Record<string, unknown>;
     const answer = verified ? (this.answerFor(String(json.id)) ?? this.answers.shift() ?? 'ok') : 'forged';
     this.received.push({ body, json, signature, contentType: request.headers['content-type'], verified, answer });
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (answer === 'ok') response.writeHead(200).end();
     else if (answer === 'forged') response.writeHead(401).end('bad signature');
     else if (answer === 'error') response.writeHead(500, { 'content-type': 'text/plain' }).end('receiver broke');
