@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { createApiApp } from '../apps/api/src/create-api-app';
 import { ABANDONED_CART_EXAMPLE } from '../apps/api/src/rules/rule.openapi';
 import { BeckonConfig } from '../libs/config/src';
+import { TRIGGERS } from '../libs/rules/src';
 import { createUnsubscribeToken } from '../libs/consent/src';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
 
@@ -779,7 +780,7 @@ describe('health, docs, metrics', () => {
       ]),
     );
     expect(document.components.securitySchemes['api-key']).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
-    expect(document.components.schemas.RuleInput.oneOf).toHaveLength(5);
+    expect(document.components.schemas.RuleInput.oneOf).toHaveLength(TRIGGERS.length);
     const post = document.paths['/v1/rules'].post;
     expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RuleInput' });
     expect(post.requestBody.content['application/json'].examples.abandoned_cart.value.trigger).toBe('abandoned_cart');
