@@ -91,7 +91,8 @@ describe('CapGate', () => {
 
 describe('CapGate and the care window', () => {
   const inCare = new Map([['u1', { until: new Date(NOON_UTC.getTime() + HOUR), signal: 'refund' as const }]]);
-  const careGate = (over: Partial<CapSettings> = {}, now = NOON_UTC) => new CapGate(settings(over), new Map(), now, inCare);
+  const careGate = (over: Partial<CapSettings> = {}, now = NOON_UTC) =>
+    new CapGate(settings(over), new Map(), now, inCare);
 
   it('holds back the steps of a customer in care with the signal as reason, others not', () => {
     expect(careGate().limitsFor(capped, 'u1', null).careReason).toBe('care:refund');

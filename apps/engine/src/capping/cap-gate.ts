@@ -57,7 +57,9 @@ export class CapGate {
         ? null
         : capHold(this.history.get(customerId) ?? [], this.settings.rules, channel, this.now, timezone);
     return {
-      careReason: isCareExempt(rule, trigger) ? null : careReason(this.care.get(customerId), this.settings.care, this.now),
+      careReason: isCareExempt(rule, trigger)
+        ? null
+        : careReason(this.care.get(customerId), this.settings.care, this.now),
       quietUntil: quietHoursEnd(this.now, quietHours, timezone),
       capReason: (channel) => hold(channel)?.reason ?? null,
       capFreesInMs: (channel) => {

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { capSettingsSchema, defaultCapSettings, defaultCareSettings, parseCapWindow, parseDefaultCaps } from './caps.schema';
+import {
+  capSettingsSchema,
+  defaultCapSettings,
+  defaultCareSettings,
+  parseCapWindow,
+  parseDefaultCaps,
+} from './caps.schema';
 
 describe('cap windows', () => {
   it('takes whole hours, days or weeks', () => {

@@ -44,7 +44,9 @@ export function careSignalOf(event: CareEventInput): CareSignalOf | null {
   if (plain !== undefined) return { signal: plain, orderId, score: null, rating: null };
   if (event.event === 'Survey Answered') {
     const score = numberOf(properties.score);
-    return score !== null && score <= DETRACTOR_MAX_SCORE ? { signal: 'detractor', orderId, score, rating: null } : null;
+    return score !== null && score <= DETRACTOR_MAX_SCORE
+      ? { signal: 'detractor', orderId, score, rating: null }
+      : null;
   }
   if (event.event === 'Product Reviewed') {
     const rating = numberOf(properties.rating);
