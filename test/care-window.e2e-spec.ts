@@ -84,6 +84,13 @@ describe('the care window', () => {
     const short = { window: 'PT48H', signals: ['complaint'] };
     expect((await stack.v1('/caps', 'PUT', { ...base, care: short })).json.care).toEqual(short);
     expect((await stack.v1('/caps')).json.care).toEqual(short);
+    const document = (await (await fetch(`${stack.apiUrl}/docs-json`)).json()) as any;
+    expect(document.components.schemas.CapSettings.properties.care).toEqual({
+      allOf: [{ $ref: '#/components/schemas/CareSettings' }],
+      default: caps.json.care,
+    });
+    expect(document.components.schemas.CareSettings.properties.signals.items.enum).toHaveLength(5);
+    expect(document.components.schemas.CustomerOverview.required).toContain('care');
     // A PUT without care means the default again.
     expect((await stack.v1('/caps', 'PUT', base)).json.care).toEqual(caps.json.care);
     expect((await stack.v1('/caps')).json.care).toEqual(caps.json.care);
