@@ -1,8 +1,10 @@
 import { RuleCache } from '../apps/engine/src/rules/rule-cache';
+import { CareWebhookReceiver } from './support/care-webhook-receiver';
 import { createRule, dispatchesOf, LoggedDispatch, Stack, startStack } from './support/stack';
 import { eventually, identify, product, track, Who } from './support/storefront';
 
 const DAY = 86_400_000;
+const WEBHOOK_SECRET = 'care-window-webhook-secret';
 
 const step = (after: string, subject: string) => ({
   after,
@@ -17,6 +19,8 @@ const step = (after: string, subject: string) => ({
  */
 describe('the care window', () => {
   let stack: Stack;
+  /** Where a person hears of each signal the events raised (CARE_WEBHOOK_URL). */
+  const receiver = new CareWebhookReceiver(WEBHOOK_SECRET);
   /** Sends at once and again a day later: its second step is pending when a signal arrives. */
   let quick: string;
   /** Waits an hour: pending throughout a test. */
@@ -53,7 +57,12 @@ describe('the care window', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack('care');
+    const port = await receiver.listen();
+    stack = await startStack('care', {
+      CARE_WEBHOOK_URL: `http://127.0.0.1:${port}/care`,
+      CARE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      CARE_WEBHOOK_POLL_MS: '100',
+    });
     const rule = (name: string, steps: unknown[], extra: Record<string, unknown> = {}) =>
       createRule(stack, { name, trigger: 'abandoned_cart', params: { minCartValue: 0 }, steps, ...extra }).then(
         (created) => created.id,
@@ -69,7 +78,15 @@ describe('the care window', () => {
 
   afterAll(async () => {
     await stack?.close();
+    await receiver.close();
   });
+
+  const webhookOf = (customerId: string) =>
+    eventually(
+      async () => receiver.received.find((r) => r.json.customerId === customerId && r.answer === 'ok'),
+      20000,
+      `the care webhook for ${customerId}`,
+    );
 
   it('shows the default care window with the caps, takes a new one and refuses a wrong one', async () => {
     const caps = await stack.v1('/caps');
@@ -116,6 +133,16 @@ describe('the care window', () => {
     expect(rows[0].cancelled_at).toBeNull();
     const [signal] = (await stack.db.query(`SELECT * FROM care_signals WHERE customer_id = 'u-refund'`)).rows;
     expect(signal).toMatchObject({ signal: 'refund', order_id: 'o-refund', score: null, rating: null });
+    // The signal, raised from the event, reaches a person: signed, its id the event's messageId.
+    const posted = await webhookOf('u-refund');
+    expect(posted.verified).toBe(true);
+    expect(posted.json).toEqual({
+      id: signal.id,
+      customerId: 'u-refund',
+      signal: 'refund',
+      at: refundedAt.toISOString(),
+      orderId: 'o-refund',
+    });
   });
 
   it('suppresses a pending cart reminder with care:complaint when the customer complains', async () => {
@@ -142,6 +169,7 @@ describe('the care window', () => {
     expect(reply.status).toBe(200);
     expect(reply.json.care).toBeNull();
     expect((await stack.db.query(`SELECT 1 FROM care_signals WHERE customer_id = 'u-three-stars'`)).rowCount).toBe(0);
+    expect((await webhookOf('u-two-stars')).json).toMatchObject({ signal: 'low_review', rating: 2, orderId: null });
   });
 
   it('puts a detractor in care: a survey answer of 3 ends the pending reminder with care:detractor', async () => {
@@ -150,6 +178,7 @@ describe('the care window', () => {
     const ended = await waitForStep(slow, 'u-detractor', 0, 'suppressed', 'the reminder ended by the answer');
     expect(ended.reason).toBe('care:detractor');
     expect(await careOf('u-detractor')).toEqual(expect.objectContaining({ signal: 'detractor' }));
+    expect((await webhookOf('u-detractor')).json).toMatchObject({ signal: 'detractor', score: 3, orderId: 'o-survey' });
   });
 
   it('holds back the marketing steps that come due in care, and still sends an exempt rule', async () => {
@@ -168,6 +197,39 @@ describe('the care window', () => {
     await waitForStep(exempt, 'u-in-care', 1, 'scheduled', 'the exempt rule going on');
     // The held-back sequence ended there: no later step was scheduled.
     expect((await stepsOf(quick, 'u-in-care')).map((s) => s.step)).toEqual([0]);
+  });
+
+  it('puts a customer who answers the survey link with 3 in care: the pending cart reminder ends care:detractor', async () => {
+    const survey = await createRule(stack, {
+      name: 'How was it?',
+      trigger: 'post_purchase',
+      params: { from: 'ordered' },
+      steps: [
+        {
+          after: 'PT0S',
+          channels: ['email'],
+          email: {
+            subject: 'How was order {{ order.id }}?',
+            html: '{% for link in survey.links %}<a href="{{ link.url }}">{{ link.score }}</a>{% endfor %}',
+          },
+        },
+      ],
+    });
+    await new Promise((resolve) => setTimeout(resolve, RuleCache.TTL_MS + 300));
+    const who = { userId: 'u-survey' };
+    await stack.produce([
+      identify(who, { email: 'u-survey@example.com' }),
+      track(who, 'Order Completed', { order_id: 'o-asked', products: [product('tea', 4)] }),
+    ]);
+    const mail = await stack.smtp.waitFor((m) => m.subject === 'How was order o-asked?', 30000);
+    await customerWithRunningSequences('u-survey');
+
+    const three = /<a href="([^"]+)">3<\/a>/.exec(mail.html!)![1].replace('https://shop.example.com', stack.apiUrl);
+    expect((await fetch(three)).status).toBe(200);
+    const ended = await waitForStep(slow, 'u-survey', 0, 'suppressed', 'the reminder ended by the survey answer');
+    expect(ended.reason).toBe('care:detractor');
+    expect(await careOf('u-survey')).toEqual(expect.objectContaining({ signal: 'detractor' }));
+    await stack.v1(`/rules/${survey.id}`, 'DELETE');
   });
 
   it('puts nobody in care with signals [], though the signal is still recorded', async () => {

@@ -8,6 +8,15 @@ const OPS_KEY = 'test-ops-key';
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 const HOLDOUT = 50;
+/** [score, age]: three promoters an hour ago, a passive and a detractor two days ago, a detractor ten days ago. */
+const SURVEY_ANSWERS: Array<[number, number]> = [
+  [10, HOUR],
+  [10, HOUR],
+  [9, HOUR],
+  [8, 2 * DAY],
+  [0, 2 * DAY],
+  [3, 10 * DAY],
+];
 
 interface LogRow {
   created: string;
@@ -39,6 +48,8 @@ describe('ops dashboard in a browser', () => {
   /** Answers of 400 and above the page received: only the ones the test provoked may be there. */
   const failures: string[] = [];
   const statsRequests: Array<{ url: URL; key: string | undefined }> = [];
+  /** When the survey answers' ages count from. */
+  let surveyStart: number;
 
   // Callbacks of page.evaluate run in the browser; the test is compiled without the DOM library, so
   // they reach the page's globals (document, sessionStorage, beckonDashboard) through globalThis.
@@ -91,6 +102,7 @@ describe('ops dashboard in a browser', () => {
     }, canvasId);
 
   beforeAll(async () => {
+    surveyStart = Date.now();
     browser = await launchChromium();
     stack = await startStack('dashboard');
     await scenario();
@@ -213,6 +225,15 @@ describe('ops dashboard in a browser', () => {
          FROM generate_series(1, 54) AS n`,
       [winBack.id],
     );
+
+    // Survey answers (the engine would write them from Survey Answered events), to no rule's message:
+    // they count for the shop's NPS only. Last 7 days: 3 promoters, a passive, a detractor.
+    await stack.db.query(
+      `INSERT INTO survey_answers (answer_key, customer_id, score, answered_at)
+       SELECT 'answer-' || n, 'u-survey-' || n, score, to_timestamp(at / 1000.0)
+         FROM unnest($1::int[], $2::float8[]) WITH ORDINALITY AS a(score, at, n)`,
+      [SURVEY_ANSWERS.map(([score]) => score), SURVEY_ANSWERS.map(([, age]) => surveyStart - age)],
+    );
   }
 
   it('serves the page without a key, with a strict content security policy, and documents it as HTML', async () => {
@@ -324,6 +345,40 @@ describe('ops dashboard in a browser', () => {
     expect(await byStatus('webpush')).toEqual({ sent: 28 });
     expect(await byStatus('none')).toEqual({ holdout: 1, suppressed: 2 });
     await page.selectOption('#timeline-channel', 'all');
+  });
+
+  it("shows the shop's NPS and its score and answers day by day", async () => {
+    // 3 promoters, 1 passive, 1 detractor in the last 7 days: 60 % − 20 %.
+    expect(await tile('nps')).toBe('40');
+    expect(await page.textContent('[data-tile=nps] small')).toBe('5 answers');
+    const { nps } = await chartData();
+    const { timeline } = await chartData();
+    expect(nps.labels).toEqual(timeline.labels);
+    const day = (age: number) => nps.labels.indexOf(new Date(surveyStart - age).toISOString().slice(0, 10));
+    const score = nps.labels.map(() => null);
+    const answers = nps.labels.map(() => 0);
+    score[day(HOUR)] = 100;
+    answers[day(HOUR)] = 3;
+    score[day(2 * DAY)] = -50;
+    answers[day(2 * DAY)] = 2;
+    expect(nps.datasets).toEqual([
+      { label: 'NPS', data: score },
+      { label: 'answers', data: answers },
+    ]);
+    expect(await paintedPixels('nps-chart')).toBeGreaterThan(2000);
+    expect(await page.isVisible('#nps-note')).toBe(false);
+
+    // The figure follows the range: the last day's promoters only, then the ten-day-old detractor too.
+    await page.selectOption('#range-preset', '24h');
+    await settled();
+    expect(await tile('nps')).toBe('100');
+    await page.selectOption('#range-preset', '30d');
+    await settled();
+    expect(await tile('nps')).toBe('17');
+    expect(await page.textContent('[data-tile=nps] small')).toBe('6 answers');
+    await page.selectOption('#range-preset', '7d');
+    await settled();
+    expect(await tile('nps')).toBe('40');
   });
 
   it('lists the scenario in the log, newest first, a page at a time', async () => {

@@ -188,6 +188,24 @@ describe('engine: no event can stop the stream', () => {
       (id) => JSON.stringify({ type: 'identify', ...envelope(id), traits: { first_name: 'A\u0000B' } }),
       /traits\.first_name: contains \\u0000/,
     ],
+    ...(
+      [
+        ['Order Delivered without order_id', 'Order Delivered', {}, /properties\.order_id/],
+        ['Order Refunded with an empty order_id', 'Order Refunded', { order_id: '' }, /properties\.order_id/],
+        ['Product Reviewed with rating 6', 'Product Reviewed', { product_id: 'p1', rating: 6 }, /properties\.rating/],
+        ['Survey Answered with score 11', 'Survey Answered', { score: 11 }, /properties\.score/],
+        [
+          'Survey Answered with a dispatch_id that is no uuid',
+          'Survey Answered',
+          { score: 3, dispatch_id: 'x' },
+          /properties\.dispatch_id/,
+        ],
+      ] as const
+    ).map(([label, event, properties, reason]): [string, (id: string) => string, RegExp] => [
+      label,
+      (id) => JSON.stringify({ type: 'track', ...envelope(id), event, properties }),
+      reason,
+    ]),
     [
       'NUL character in a custom property name',
       (id) => JSON.stringify({ type: 'track', ...envelope(id), event: 'Custom', properties: { 'a\u0000': 1 } }),

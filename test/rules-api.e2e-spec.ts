@@ -74,7 +74,9 @@ describe('rules API for every trigger', () => {
       'abandoned_cart',
       'back_in_stock',
       'birthday',
+      'browse_abandonment',
       'consumable_reorder',
+      'post_purchase',
       'sleeping_customer',
     ]);
   });

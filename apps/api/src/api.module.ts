@@ -14,6 +14,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RulesModule } from './rules/rules.module';
+import { SurveyModule } from './survey/survey.module';
 import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
 
 @Module({})
@@ -35,6 +36,7 @@ export class ApiModule {
         CustomersModule,
         EventsModule,
         UnsubscribeModule,
+        SurveyModule,
         DashboardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

@@ -4,6 +4,7 @@ import { BeckonConfig, ConfigModule } from '@beckon/config';
 import { KafkaModule } from '@beckon/kafka';
 import { HealthController, HealthModule, MetricsController, MetricsModule } from '@beckon/observability';
 import { PersistenceModule } from '@beckon/persistence';
+import { CareWebhookModule } from './care-webhook/care-webhook.module';
 import { DispatchCountsModule } from './dispatch-counts/dispatch-counts.module';
 import { FiringModule } from './firing/firing.module';
 import { IngestionModule } from './ingestion/ingestion.module';
@@ -29,6 +30,7 @@ export class EngineModule {
         FiringModule,
         RestockModule,
         DispatchCountsModule,
+        CareWebhookModule,
       ],
       controllers: [HealthController, MetricsController],
     };

@@ -120,9 +120,24 @@ export const configSchema = z.object({
   CONSUMER_RETRY_MAX_MS: z.coerce.number().int().min(10).default(4_000),
   /** Metrics/health port of the headless services (engine, email, webpush); 0 picks a free port. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Where every care signal is POSTed for a person to act on (CONTRACT.md §8); unset or empty: no webhook. */
+  CARE_WEBHOOK_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ),
+  /** HMAC-SHA256 key of the X-Beckon-Signature header; required when CARE_WEBHOOK_URL is set. */
+  CARE_WEBHOOK_SECRET: z.string().optional(),
+  CARE_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Shorter than any lock or idle-transaction timeout: the claimed signals stay locked while their POSTs run. */
+  CARE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Retry backoff: doubling from the first wait, capped at the longest, half of each wait random (jitter). */
+  CARE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
+  CARE_WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
 });
 
 const DKIM_KEYS = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
+/** A receiver must not be able to guess the key that proves a webhook came from Beckon. */
+const CARE_WEBHOOK_SECRET_MIN = 16;
 
 /** The environment, with the checks that span several variables. */
 const environmentSchema = configSchema.superRefine((config, ctx) => {
@@ -145,6 +160,20 @@ const environmentSchema = configSchema.superRefine((config, ctx) => {
       code: 'custom',
       path: ['CONSUMER_RETRY_INITIAL_MS'],
       message: 'must not exceed CONSUMER_RETRY_MAX_MS',
+    });
+  }
+  if (config.CARE_WEBHOOK_URL !== undefined && (config.CARE_WEBHOOK_SECRET ?? '').length < CARE_WEBHOOK_SECRET_MIN) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CARE_WEBHOOK_SECRET'],
+      message: `is required when CARE_WEBHOOK_URL is set (at least ${CARE_WEBHOOK_SECRET_MIN} characters): it signs every care webhook`,
+    });
+  }
+  if (config.CARE_WEBHOOK_RETRY_BASE_MS > config.CARE_WEBHOOK_RETRY_MAX_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CARE_WEBHOOK_RETRY_BASE_MS'],
+      message: 'must not exceed CARE_WEBHOOK_RETRY_MAX_MS',
     });
   }
   const set = DKIM_KEYS.filter((key) => config[key]);

@@ -3,3 +3,5 @@ export type { UnsubscribeClaim, UnsubscribeScope } from './unsubscribe-token';
 export { endsSequences, withdrawnBy } from './unsubscribe-rule';
 export type { Consent, ConsentChannel, Unsubscribe } from './unsubscribe-rule';
 export { applyUnsubscribes } from './apply-unsubscribes';
+export { createSurveyToken, surveyUrl, verifySurveyToken } from './survey-token';
+export type { SurveyClaim } from './survey-token';

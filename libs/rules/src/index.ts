@@ -4,8 +4,10 @@ export {
   CHANNELS,
   emailContentSchema,
   paramsSchemas,
+  postPurchaseStepSchema,
   ruleInputSchema,
   stepSchema,
+  SURVEY_AUDIENCES,
   TRIGGERS,
   USE_GLOBAL_QUIET_HOURS,
   webPushContentSchema,
@@ -13,10 +15,12 @@ export {
 export type {
   Channel,
   EmailContent,
+  PostPurchaseStep,
   Rule,
   RuleInput,
   RuleParams,
   RuleStep,
+  SurveyAudience,
   Trigger,
   WebPushContent,
 } from './rule.schema';
@@ -118,3 +122,41 @@ export {
   MAX_ATTRIBUTION_DAYS,
 } from './attribution';
 export type { AttributionWindows } from './attribution';
+export {
+  countNpsAnswers,
+  MAX_NPS_ANSWER,
+  MIN_NPS_ANSWER,
+  NO_NPS_ANSWERS,
+  NPS_GROUPS,
+  npsGroup,
+  npsSummary,
+} from './nps';
+export type { NpsCounts, NpsGroup, NpsSummary } from './nps';
+export {
+  BROWSE_OCCASION,
+  BROWSE_OCCASION_PREFIX,
+  browseOccasion,
+  browsedProducts,
+  browseVerdict,
+  BROWSED_PRODUCTS_MAX,
+  inBrowseCooldown,
+  latestVisit,
+  VISIT_GAP_MS,
+  VISIT_LOOKBACK_MS,
+  visitsOf,
+  visitStartingAt,
+} from './browse-abandonment';
+export type { BrowseActivity, BrowseParams, BrowseVerdict, Visit } from './browse-abandonment';
+export {
+  isStaleMoment,
+  matchesAudience,
+  ORDER_OCCASION,
+  ORDER_OCCASION_PREFIX,
+  orderOccasion,
+  POST_PURCHASE_STALE_MS,
+  postPurchaseMoment,
+  postPurchaseVerdict,
+  skipsToNextStep,
+  SURVEY_SCORES,
+} from './post-purchase';
+export type { OrderFacts, PostPurchaseParams, PostPurchaseVerdict } from './post-purchase';

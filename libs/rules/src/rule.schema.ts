@@ -12,6 +12,8 @@ export const TRIGGERS = [
   'back_in_stock',
   'consumable_reorder',
   'birthday',
+  'browse_abandonment',
+  'post_purchase',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
@@ -22,6 +24,10 @@ export { CHANNELS } from './channel';
 export type { Channel } from './channel';
 
 const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
+const isDelayUpToAYear = (value: string): boolean => {
+  const ms = parseIsoDuration(value);
+  return ms !== null && ms <= MAX_DELAY_MS;
+};
 
 const liquid = (max: number) =>
   z
@@ -57,10 +63,10 @@ export const stepSchema = z
   .strictObject({
     after: z
       .string()
-      .refine((value) => {
-        const ms = parseIsoDuration(value);
-        return ms !== null && ms <= MAX_DELAY_MS;
-      }, 'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)')
+      .refine(
+        isDelayUpToAYear,
+        'must be an ISO 8601 duration such as PT1H or P1D (weeks, days, hours, minutes, seconds; at most a year)',
+      )
       .meta({
         description:
           'ISO 8601 duration in weeks, days, hours, minutes or seconds, at most a year: step 1 counts from the trigger moment, step n from step n-1',
@@ -95,6 +101,17 @@ export const stepSchema = z
       });
     }
   });
+
+/** Which survey answer a post_purchase step is for (CONTRACT.md §8); see libs/rules/src/post-purchase.ts. */
+export const SURVEY_AUDIENCES = ['promoter', 'passive', 'detractor', 'unanswered'] as const;
+
+/** A post_purchase rule's step: any step, and optionally only for customers whose survey answer matches. */
+export const postPurchaseStepSchema = stepSchema.safeExtend({
+  when: z.enum(SURVEY_AUDIENCES).optional().meta({
+    description:
+      'only for customers whose latest survey answer about the order is this: promoter (9-10), passive (7-8), detractor (0-6) or unanswered; for anyone else the step is logged `suppressed` with reason `when:<when>` and the sequence goes on with the next step',
+  }),
+});
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be local time HH:MM');
 
@@ -133,6 +150,36 @@ export const paramsSchemas = {
   birthday: z.strictObject({
     daysBefore: days('how many days before the birthday the greeting goes out (0 = on the day)', 0, 60).default(0),
     sendAt: hhmm.meta({ description: 'local time in the customer’s time zone' }).default('10:00'),
+  }),
+  browse_abandonment: z.strictObject({
+    minViews: z
+      .number({ error: 'must be a whole number of product views' })
+      .int('must be a whole number of product views')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .meta({
+        description: 'visits with fewer Product Viewed events (a product viewed twice counts twice) get no reminder',
+      })
+      .default(1),
+    cooldown: z
+      .string()
+      .refine(
+        isDelayUpToAYear,
+        'must be an ISO 8601 duration such as P7D (weeks, days, hours, minutes, seconds; at most a year)',
+      )
+      .meta({ description: 'at most one browse reminder of this rule per customer within this time', example: 'P7D' })
+      .default('P7D'),
+  }),
+  post_purchase: z.strictObject({
+    from: z
+      .enum(['delivered', 'ordered'])
+      .meta({ description: 'the trigger moment: the order’s delivery (`Order Delivered`) or the order itself' })
+      .default('delivered'),
+    fallbackDays: days(
+      'with from: delivered, how many days after the order the sequence starts when no Order Delivered arrives',
+      1,
+      90,
+    ).default(7),
   }),
 } satisfies Record<Trigger, z.ZodType>;
 
@@ -240,10 +287,23 @@ export const ruleInputSchema = z.discriminatedUnion('trigger', [
     trigger: z.literal('birthday'),
     params: paramsSchemas.birthday.default({ daysBefore: 0, sendAt: '10:00' }),
   }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal('browse_abandonment'),
+    params: paramsSchemas.browse_abandonment.default({ minViews: 1, cooldown: 'P7D' }),
+  }),
+  z.strictObject({
+    ...common,
+    trigger: z.literal('post_purchase'),
+    params: paramsSchemas.post_purchase.default({ from: 'delivered', fallbackDays: 7 }),
+    steps: z.array(postPurchaseStepSchema).min(1).max(10),
+  }),
 ]);
 
 export type RuleInput = z.output<typeof ruleInputSchema>;
 export type RuleStep = z.output<typeof stepSchema>;
+export type PostPurchaseStep = z.output<typeof postPurchaseStepSchema>;
+export type SurveyAudience = (typeof SURVEY_AUDIENCES)[number];
 export type EmailContent = z.output<typeof emailContentSchema>;
 export type WebPushContent = z.output<typeof webPushContentSchema>;
 

@@ -8,11 +8,20 @@ export interface FieldError {
 
 export type RuleValidation = { ok: true; rule: RuleInput } | { ok: false; errors: FieldError[] };
 
+/** Only post_purchase steps know `when`: anywhere else it is an unknown key that deserves a reason. */
+const unknownKeyMessage = (path: readonly PropertyKey[], key: string): string =>
+  key === 'when' && path.length === 2 && path[0] === 'steps'
+    ? 'only steps of a post_purchase rule may carry "when" (they follow the survey answer)'
+    : 'is not a known parameter';
+
 /** One message per field; each unknown key is named as its own field, so a typo points at itself. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'is not a known parameter' }));
+      return issue.keys.map((key) => ({
+        field: [...issue.path, key].join('.'),
+        message: unknownKeyMessage(issue.path, key),
+      }));
     }
     return [{ field: issue.path.map(String).join('.') || '(root)', message: issue.message }];
   });

@@ -34,6 +34,8 @@ export interface PreviewOptions {
   /** The customer's zone when they have none (birthday). */
   defaultTimezone: string;
   now: Date;
+  /** PUBLIC_BASE_URL, for links a preview shows as dummies (a survey's), never working ones. */
+  publicBaseUrl?: string;
 }
 
 /**

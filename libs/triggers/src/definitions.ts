@@ -2,8 +2,10 @@ import { Trigger } from '@beckon/rules';
 import { abandonedCart } from './abandoned-cart/abandoned-cart.trigger';
 import { backInStock } from './back-in-stock/back-in-stock.trigger';
 import { birthday } from './birthday/birthday.trigger';
+import { browseAbandonment } from './browse-abandonment/browse-abandonment.trigger';
 import { consumableReorder } from './consumable-reorder/consumable-reorder.trigger';
 import { TriggerDefinition } from './definition';
+import { postPurchase } from './post-purchase/post-purchase.trigger';
 import { sleepingCustomer } from './sleeping-customer/sleeping-customer.trigger';
 
 /**
@@ -16,6 +18,8 @@ export const TRIGGER_DEFINITIONS: { readonly [T in Trigger]: TriggerDefinition<T
   back_in_stock: backInStock,
   consumable_reorder: consumableReorder,
   birthday,
+  browse_abandonment: browseAbandonment,
+  post_purchase: postPurchase,
 };
 
 /** The definitions in the order triggers react to a batch's facts (the order of TRIGGERS). */

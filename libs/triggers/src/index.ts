@@ -4,7 +4,7 @@ export type { FactsRun, PreviewOptions, ResolveRun, RuleOf, TriggerDefinition } 
 export { ALL_TRIGGER_DEFINITIONS, definitionOf, findDefinition, TRIGGER_DEFINITIONS } from './definitions';
 export { NO_FACTS } from './facts';
 export type { OrderHistoryFact, ProjectionFacts, ReorderClockFact, StockRequestFact } from './facts';
-export type { SequenceStore, StockRequests, TriggerPorts } from './ports';
+export type { SequenceStore, StockRequests, SurveyLinkClaim, TriggerPorts } from './ports';
 export { fanOutBatch, FANOUT_BATCH } from './back-in-stock/restock-fanout';
 export type { NotifyingRule } from './back-in-stock/restock-fanout';
 export { previewContext } from './preview';

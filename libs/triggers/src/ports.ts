@@ -35,6 +35,14 @@ export interface StockRequests {
   markNotified(tx: EntityManager, requestIds: readonly string[]): Promise<void>;
 }
 
+/** What a survey link answers for: one message about one order (signed by the engine, verified by the API). */
+export interface SurveyLinkClaim {
+  dispatchId: string;
+  customerId: string;
+  orderId: string;
+  ruleId: string;
+}
+
 /**
  * What the engine lends its triggers: the side effects a trigger may have, and the settings it
  * reads. Triggers hold their own SQL for the state they read; writes go through these.
@@ -47,4 +55,6 @@ export interface TriggerPorts {
   defaultTimezone(tx: EntityManager): Promise<string>;
   /** How often the moment scanner runs: events schedule the moments it may already have passed. */
   scanIntervalMs: number;
+  /** The signed link that answers a post-purchase survey with `score` (0-10). */
+  surveyUrl(claim: SurveyLinkClaim, score: number): string;
 }

@@ -1,4 +1,14 @@
-import { bucketStarts, funnel, reasons, resolveRange, Stats, timeline, totals } from './public/stats-model.js';
+import {
+  bucketStarts,
+  funnel,
+  npsTimeline,
+  reasons,
+  resolveRange,
+  shopNps,
+  Stats,
+  timeline,
+  totals,
+} from './public/stats-model.js';
 
 const RULE_A = '11111111-1111-4111-8111-111111111111';
 const RULE_B = '22222222-2222-4222-8222-222222222222';
@@ -182,5 +192,52 @@ describe('dashboard stats model', () => {
     // A rule the API leaves out of `rules` (deleted) still shows what its rows say.
     expect(cart).toMatchObject({ ruleId: RULE_A, triggered: 10, conversions: undefined });
     expect(totals(stats, [winBack, cart])).toMatchObject({ conversions: 4, revenue: 120.5 });
+  });
+
+  it("draws the shop's NPS per bucket, a bucket without answers a gap in the score and no bar", () => {
+    const nps = { promoters: 7, passives: 3, detractors: 3, answers: 13, score: 31 };
+    const stats: Stats = {
+      ...older,
+      bucket: 'hour',
+      nps,
+      npsSeries: [
+        { at: '2026-11-23T00:00:00.000Z', promoters: 1, passives: 0, detractors: 0, answers: 1, score: 100 },
+        { at: '2026-11-23T03:00:00.000Z', promoters: 6, passives: 3, detractors: 3, answers: 12, score: 25 },
+      ],
+    };
+    expect(npsTimeline(stats)).toEqual({
+      bucket: 'hour',
+      labels: ['2026-11-23 00:00', '2026-11-23 01:00', '2026-11-23 02:00', '2026-11-23 03:00'],
+      score: [100, null, null, 25],
+      answers: [1, 0, 0, 12],
+    });
+    expect(shopNps(stats)).toBe(nps);
+    expect(npsTimeline({ ...stats, npsSeries: [] })).toMatchObject({ score: [null, null, null, null] });
+  });
+
+  it('reports no NPS from an API without it, and keeps a post_purchase rule’s own', () => {
+    expect(npsTimeline(older)).toBeNull();
+    expect(shopNps(older)).toBeUndefined();
+    const nps = { promoters: 6, passives: 2, detractors: 2, answers: 10, score: 40 };
+    const survey = {
+      ruleId: RULE_B,
+      name: 'After delivery',
+      trigger: 'post_purchase',
+      holdoutPercent: 0,
+      triggered: 0,
+      sent: 0,
+      conversions: 0,
+      revenue: 0,
+      conversionRate: 0,
+      steps: [],
+      holdout: {
+        messaged: { customers: 0, conversions: 0, revenue: 0, conversionRate: 0 },
+        heldOut: { customers: 0, conversions: 0, revenue: 0, conversionRate: 0 },
+        uplift: null,
+      },
+    };
+    const rules = funnel({ ...older, rules: [{ ...survey, nps }] });
+    expect(rules.find((rule) => rule.ruleId === RULE_B)?.nps).toBe(nps);
+    expect(rules.find((rule) => rule.ruleId === RULE_A)?.nps).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { NpsSummary } from '@beckon/rules';
 import { DispatchStatsQuery, StatsBucket } from './dispatch-query.schemas';
 import { GroupOutcome, reasonCounts, RuleInfo, ruleFunnels, RuleStats, StepConversions } from './rule-funnel';
 import {
@@ -9,6 +10,7 @@ import {
   CountRow,
   countsQuery,
 } from './dispatch-counts.query';
+import { asksSurvey, foldNps, NpsPoint, npsQuery, NpsScoreRow, withNps } from './nps-stats';
 
 export interface DispatchStatsRow {
   ruleId: string;
@@ -33,6 +35,9 @@ export interface DispatchStats {
   series: SeriesPoint[];
   reasons: Array<{ reason: string; status: string; count: number }>;
   rules: RuleStats[];
+  /** The shop's NPS: every survey answer given in the range, whatever `ruleId` says. */
+  nps: NpsSummary;
+  npsSeries: NpsPoint[];
 }
 
 interface RuleRow {
@@ -44,21 +49,24 @@ interface RuleRow {
 }
 
 /**
- * GET /v1/dispatches/stats in four statements whatever the number of rules or the length of the
- * range: the rules, every dispatch count (from the hourly and daily counters), the conversions, and
- * the holdout groups' orders. Dispatches count by created_at in [since, until), with their current status.
+ * GET /v1/dispatches/stats in five statements whatever the number of rules or the length of the
+ * range: the rules, every dispatch count (from the hourly and daily counters), the conversions, the
+ * holdout groups' orders and the survey answers. Dispatches count by created_at in [since, until),
+ * with their current status; answers by answered_at.
  */
 @Injectable()
 export class DispatchStatsService {
   constructor(private readonly db: DataSource) {}
 
   async stats(query: DispatchStatsQuery): Promise<DispatchStats> {
-    const [rules, counts, conversions, groups] = await Promise.all([
+    const [rules, counts, conversions, groups, answers] = await Promise.all([
       this.rules(query.ruleId),
       this.counts(query),
       this.conversions(query),
       this.groups(query),
+      this.answers(query),
     ]);
+    const nps = foldNps(answers);
     const of = (set: number) => counts.filter((row) => row.grouping_set === set);
     const rows = of(BY_RULE_CHANNEL_STATUS_REASON).map((row) => ({
       ruleId: row.rule_id as string,
@@ -80,18 +88,24 @@ export class DispatchStatsService {
         count: row.count,
       })),
       reasons: reasonCounts(rows),
-      rules: ruleFunnels(
-        rules.map(toRuleInfo),
-        of(BY_RULE_STEP_STATUS).map((row) => ({
-          ruleId: row.rule_id as string,
-          step: row.step as number,
-          status: row.status,
-          count: row.count,
-        })),
-        conversions,
-        groups,
-        (rule) => active.has(rule.id) || rule.id === query.ruleId,
+      rules: withNps(
+        ruleFunnels(
+          rules.map(toRuleInfo),
+          of(BY_RULE_STEP_STATUS).map((row) => ({
+            ruleId: row.rule_id as string,
+            step: row.step as number,
+            status: row.status,
+            count: row.count,
+          })),
+          conversions,
+          groups,
+          // A survey answered in the range lists its rule even when the messages went out before it.
+          (rule) => active.has(rule.id) || rule.id === query.ruleId || (asksSurvey(rule) && nps.byRule.has(rule.id)),
+        ),
+        nps.byRule,
       ),
+      nps: nps.shop,
+      npsSeries: nps.series,
     };
   }
 
@@ -107,6 +121,11 @@ export class DispatchStatsService {
 
   private counts(query: DispatchStatsQuery): Promise<CountRow[]> {
     const { sql, params } = countsQuery(query);
+    return this.db.query(sql, params);
+  }
+
+  private answers(query: DispatchStatsQuery): Promise<NpsScoreRow[]> {
+    const { sql, params } = npsQuery(query);
     return this.db.query(sql, params);
   }
 

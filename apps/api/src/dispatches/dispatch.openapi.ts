@@ -82,7 +82,7 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
   },
   DispatchStats: {
     type: 'object',
-    required: ['since', 'until', 'bucket', 'rows', 'series', 'reasons', 'rules'],
+    required: ['since', 'until', 'bucket', 'rows', 'series', 'reasons', 'rules', 'nps', 'npsSeries'],
     properties: {
       since: isoDateTime,
       until: isoDateTime,
@@ -131,6 +131,45 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
         },
       },
       rules: { type: 'array', items: ref('RuleStats') },
+      nps: {
+        allOf: [ref('Nps')],
+        description:
+          'the shop’s NPS: every survey answer given (answered_at) in [since, until), of any rule or none; `ruleId` does not narrow it',
+      },
+      npsSeries: {
+        type: 'array',
+        description: 'the shop’s NPS per bucket (same buckets as `series`); only buckets with answers, by at',
+        items: {
+          allOf: [
+            ref('Nps'),
+            {
+              type: 'object',
+              required: ['at'],
+              properties: { at: { ...isoDateTime, description: 'start of the UTC hour or day' } },
+            },
+          ],
+        },
+      },
+    },
+  },
+  Nps: {
+    type: 'object',
+    description:
+      'Net Promoter Score of survey answers (0–10): promoters answered 9–10, passives 7–8, detractors 0–6; the last answer per survey message counts',
+    required: ['promoters', 'passives', 'detractors', 'answers', 'score'],
+    properties: {
+      promoters: { type: 'integer', minimum: 0 },
+      passives: { type: 'integer', minimum: 0 },
+      detractors: { type: 'integer', minimum: 0 },
+      answers: { type: 'integer', minimum: 0, description: 'promoters + passives + detractors' },
+      score: nullable({
+        type: 'integer',
+        minimum: -100,
+        maximum: 100,
+        description:
+          '% promoters − % detractors in whole points: round(100 × (promoters − detractors) / answers), halves away from zero (12.5 → 13, −12.5 → −13); null without answers',
+        example: 40,
+      }),
     },
   },
   RuleStats: {
@@ -155,6 +194,11 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
             description: 'messaged.conversionRate - heldOut.conversionRate; null without held-out customers',
           }),
         },
+      },
+      nps: {
+        allOf: [ref('Nps')],
+        description:
+          'present on post_purchase rules only (absent on the others): the NPS of the answers to this rule’s survey given in the range; zero counts and score null when none',
       },
     },
   },

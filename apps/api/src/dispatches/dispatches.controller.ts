@@ -33,7 +33,7 @@ export class DispatchesController {
 
   @Get('stats')
   @ApiOperation({
-    summary: 'Dispatch counts, time series, suppression reasons and per-rule funnel with conversions and holdout',
+    summary: 'Dispatch counts, time series, suppression reasons, per-rule funnel with conversions and holdout, and NPS',
     description: [
       'Counts the dispatches created in [since, until) by their current status. Defaults to the last 7 days.',
       '`series` buckets them per UTC hour or day; `rules` gives each rule (with dispatches in the range, or the',
@@ -42,12 +42,15 @@ export class DispatchesController {
       'conversions / sent; and its holdout comparison: sequences whose first step was sent vs held out, and the',
       'share of each followed by an order within the rule’s longest attribution window.',
       'Revenue is the sum of order totals in the shop’s currency (one currency assumed).',
+      '`nps` is the shop’s Net Promoter Score over every survey answer given in the range (answered_at), whatever',
+      '`ruleId` says, and `npsSeries` the same per bucket; each post_purchase rule in `rules` carries the `nps` of',
+      'its own survey’s answers (and is listed when it has answers in the range even without dispatches there).',
     ].join(' '),
   })
   @ApiQueryFromZod(dispatchStatsQuerySchema)
   @ApiResponse({
     status: 200,
-    description: 'counts, series, reasons and per-rule funnels',
+    description: 'counts, series, reasons, per-rule funnels and NPS',
     schema: ref('DispatchStats'),
   })
   @ApiValidationError()

@@ -4,6 +4,8 @@
  * is unit tested without a database.
  */
 
+import type { NpsSummary } from '@beckon/rules';
+
 /** Dispatch counts of one rule step by current status (step 0-based, as stored). */
 export interface StepStatusCount {
   ruleId: string;
@@ -65,6 +67,8 @@ export interface RuleStats {
   conversionRate: number;
   steps: StepStats[];
   holdout: { messaged: GroupStats; heldOut: GroupStats; uplift: number | null };
+  /** Only on post_purchase rules: the NPS of the answers to their survey in the range. */
+  nps?: NpsSummary;
 }
 
 /** Statuses that mean no decision was taken yet, or none that counts as triggering the rule. */

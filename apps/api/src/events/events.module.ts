@@ -5,5 +5,7 @@ import { EventsPublisher } from './events.publisher';
 @Module({
   controllers: [EventsController],
   providers: [EventsPublisher],
+  // Survey answers take the same path as POST /v1/events.
+  exports: [EventsPublisher],
 })
 export class EventsModule {}

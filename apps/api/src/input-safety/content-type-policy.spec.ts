@@ -17,6 +17,13 @@ describe('unsupportedBodyReason', () => {
     expect(unsupportedBodyReason('/u/token', 'application/x-www-form-urlencoded')).toBeNull();
     expect(unsupportedBodyReason('/u/token', undefined)).toBeNull();
   });
+
+  it('lets a survey answer come from an HTML form, and only there', () => {
+    expect(unsupportedBodyReason('/s/token', 'application/x-www-form-urlencoded')).toBeNull();
+    expect(unsupportedBodyReason('/s/token', 'application/json')).toBeNull();
+    expect(unsupportedBodyReason('/s/token', 'text/plain')).not.toBeNull();
+    expect(unsupportedBodyReason('/v1/rules', 'application/x-www-form-urlencoded')).not.toBeNull();
+  });
 });
 
 describe('carriesBody', () => {

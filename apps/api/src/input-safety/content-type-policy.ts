@@ -1,11 +1,14 @@
 /**
  * Which request bodies a route takes. The API reads JSON only; the RFC 8058 one-click unsubscribe
  * (`/u/{token}`) is posted form-encoded by mail clients, and its body carries nothing we read, so
- * it takes any body. Anything else is answered 415 before the body is read.
+ * it takes any body. A survey answer (`/s/{token}`) comes from an HTML form: form-encoded, or JSON.
+ * Anything else is answered 415 before the body is read.
  */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
 const ANY_BODY_PATHS = /^\/u\//i; // Express matches routes case-insensitively
+const FORM_PATHS = /^\/s\//i;
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 
 /** Whether the route behind this path reads its body at all (the one-click unsubscribe does not). */
 export function readsBody(path: string): boolean {
@@ -28,6 +31,7 @@ export function unsupportedBodyReason(path: string, contentType: string | undefi
   if (!readsBody(path)) return null;
   const mediaType = mediaTypeOf(contentType);
   if (mediaType !== undefined && JSON_MEDIA_TYPE.test(mediaType)) return null;
+  if (mediaType === FORM_MEDIA_TYPE && FORM_PATHS.test(path)) return null;
   return mediaType === undefined || mediaType === ''
     ? 'a request body needs Content-Type: application/json'
     : `Content-Type ${mediaType} is not supported; send application/json`;

@@ -85,6 +85,7 @@ export class RulePreviewService {
       productId: request.productId,
       defaultTimezone: caps.defaultTimezone,
       now,
+      publicBaseUrl: this.config.PUBLIC_BASE_URL,
     });
     // A working link here would unsubscribe the customer when a marketer clicks it in the preview.
     const data = messageData(context, recipient, `${this.config.PUBLIC_BASE_URL}/u/preview`);

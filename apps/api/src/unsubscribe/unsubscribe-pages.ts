@@ -1,34 +1,11 @@
 import type { UnsubscribeScope } from '@beckon/consent';
+import { shopperPage as page } from '../common/shopper-page';
 
 const WHAT: Record<UnsubscribeScope, string> = {
   email: 'marketing emails',
   webpush: 'browser notifications',
   all: 'marketing emails and browser notifications',
 };
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
-  );
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font-size:1rem;padding:.6rem 1.2rem;cursor:pointer}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</body>
-</html>
-`;
-}
 
 /**
  * The confirmation step: opening the link changes nothing, because mail scanners and link

@@ -1,25 +1,10 @@
-import { applyDecorators, Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpResponse } from '../common/http-types';
 import { Public } from '../auth/public.decorator';
+import { htmlPage, pageHeaders } from '../common/shopper-page';
 import { confirmPage, invalidLinkPage, unsubscribedPage } from './unsubscribe-pages';
 import { UnsubscribeService } from './unsubscribe.service';
-
-/**
- * Pages for shoppers, not the API: no key, no cookies, nothing cached, and the token (which names
- * the customer) is not leaked to other sites through the Referer header.
- */
-const PAGE_HEADERS: Array<[string, string]> = [
-  ['Content-Type', 'text/html; charset=utf-8'],
-  ['Cache-Control', 'no-store'],
-  ['Referrer-Policy', 'no-referrer'],
-  ['X-Robots-Tag', 'noindex'],
-  ['Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"],
-];
-
-const pageHeaders = (): MethodDecorator => applyDecorators(...PAGE_HEADERS.map(([name, value]) => Header(name, value)));
-
-const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 
 @Public()
 @ApiTags('unsubscribe')

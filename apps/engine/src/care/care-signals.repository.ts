@@ -17,6 +17,7 @@ export interface CareSignalRecord {
 /** What happened to an order after it was placed, as the storefront reported it. */
 export interface OrderStateChange {
   orderId: string;
+  customerId: string;
   state: 'refunded' | 'cancelled';
   at: Date;
 }
@@ -48,17 +49,22 @@ export class CareSignalsRepository {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** The first refund or cancellation of an order is its time; an order not (yet) known is left alone. */
+  /**
+   * The first refund or cancellation of an order is its time. Only the order's own customer reports
+   * it; an order not (yet) known is left alone.
+   */
   async projectOrderStates(tx: EntityManager, changes: readonly OrderStateChange[]): Promise<void> {
     for (const state of ['refunded', 'cancelled'] as const) {
       const mine = changes.filter((c) => c.state === state);
       if (mine.length === 0) continue;
       const column = `${state}_at`;
       await tx.query(
-        `UPDATE orders o SET ${column} = LEAST(COALESCE(o.${column}, c.at), c.at)
-         FROM (SELECT order_id, min(at) AS at FROM unnest($1::text[], $2::timestamptz[]) AS c(order_id, at) GROUP BY order_id) c
-         WHERE o.id = c.order_id`,
-        [mine.map((c) => c.orderId), mine.map((c) => c.at.toISOString())],
+        `UPDATE orders o SET ${column} = LEAST(o.${column}, c.at)
+         FROM (SELECT order_id, customer_id, min(at) AS at
+               FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS c(order_id, customer_id, at)
+               GROUP BY order_id, customer_id) c
+         WHERE o.id = c.order_id AND o.customer_id = c.customer_id`,
+        [mine.map((c) => c.orderId), mine.map((c) => c.customerId), mine.map((c) => c.at.toISOString())],
       );
     }
   }

@@ -37,7 +37,9 @@ export class CareWindow {
       const signal = careSignalOf(event);
       if (signal !== null && customerId !== null) raised.push({ id: event.messageId, customerId, at, ...signal });
       const state = ORDER_STATES[event.event];
-      if (state !== undefined && signal?.orderId) orderStates.push({ orderId: signal.orderId, state, at });
+      if (state !== undefined && signal?.orderId && customerId !== null) {
+        orderStates.push({ orderId: signal.orderId, customerId, state, at });
+      }
     }
     await this.signals.projectOrderStates(tx, orderStates);
     if (raised.length === 0) return;

@@ -5,6 +5,7 @@ import { ConversionRepository } from '../attribution/conversion.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { productKey } from '../catalog/catalog-records';
 import { StockRequestRepository } from '../catalog/stock-request.repository';
+import { AfterPurchaseRepository } from './after-purchase.repository';
 import { applyCartChange, CartState, emptyCart } from './cart-state';
 import { BatchCorrelations } from './batch-correlations';
 import { CartRepository } from './cart.repository';
@@ -33,6 +34,7 @@ export class ProfileProjector {
     private readonly catalog: CatalogRepository,
     private readonly stockRequests: StockRequestRepository,
     private readonly conversions: ConversionRepository,
+    private readonly afterPurchase: AfterPurchaseRepository,
   ) {}
 
   async project(tx: EntityManager, incoming: readonly IncomingEvent[]): Promise<ProjectionFacts> {
@@ -81,6 +83,10 @@ export class ProfileProjector {
     await this.conversions.attribute(tx, newOrders);
     const orderHistories = await this.customers.recordOrders(tx, newOrders);
     const reorderClocks = await this.commerce.restartReorderClocks(tx, newOrders);
+    await this.afterPurchase.project(
+      tx,
+      events.map((event) => ({ event, customerId: ownerOf(event, aliases) })),
+    );
     await this.commerce.upsertSubscriptions(tx, plan.subscriptions);
     await this.commerce.removeSubscriptions(tx, plan.removedEndpoints);
 

@@ -1,5 +1,6 @@
 import { FactoryProvider } from '@nestjs/common';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import { createSurveyToken, surveyUrl } from '@beckon/consent';
 import { TriggerPorts } from '@beckon/triggers';
 import { CapSettingsRepository } from '../capping/cap-settings.repository';
 import { StockRequestRepository } from '../catalog/stock-request.repository';
@@ -24,5 +25,8 @@ export const triggerPortsProvider: FactoryProvider<TriggerPorts> = {
     stockRequests: requests,
     defaultTimezone: async (tx) => (await capSettings.load(tx)).defaultTimezone,
     scanIntervalMs: config.SCAN_INTERVAL_MS,
+    // The unsubscribe secret, under the survey's own purpose (libs/consent/src/survey-token.ts).
+    surveyUrl: (claim, score) =>
+      surveyUrl(config.PUBLIC_BASE_URL, createSurveyToken(claim, config.UNSUBSCRIBE_SECRET ?? ''), score),
   }),
 };

@@ -2,10 +2,10 @@ import { EntityManager } from 'typeorm';
 import { DAY_MS } from '@beckon/rules';
 import {
   CatalogProduct,
+  orderTemplateData,
   PastOrder,
   pickRecommendations,
   ProductLine,
-  productTemplateData,
 } from '@beckon/template-context';
 
 /** Recommendations look at this many recent orders per customer; older taste matters less. */
@@ -59,16 +59,7 @@ export function sleepTemplateData(
 ): Record<string, unknown> {
   const last = orders[0];
   return {
-    order:
-      last === undefined
-        ? null
-        : {
-            id: last.id,
-            placed_at: last.placedAt.toISOString(),
-            total: last.total,
-            currency: last.currency,
-            products: last.products.map((line) => productTemplateData(line, catalog.get(line.product_id ?? ''))),
-          },
+    order: last === undefined ? null : orderTemplateData(last, catalog),
     days_inactive: last === undefined ? null : Math.floor((now.getTime() - last.placedAt.getTime()) / DAY_MS),
     recommendations: pickRecommendations(orders, catalog),
   };

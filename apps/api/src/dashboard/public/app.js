@@ -1,7 +1,7 @@
 // The dashboard's wiring: the key form, the time range, and which part redraws when a control changes.
 
 import { forgetKey, getJson, KeyRefused, storedKey, storeKey } from './api.js';
-import { chartData, drawFunnel, drawReasons, drawTimeline } from './charts.js';
+import { chartData, drawFunnel, drawNps, drawReasons, drawTimeline } from './charts.js';
 import { CustomerPanel } from './customer.js';
 import { byId, el, show, utc } from './format.js';
 import { DispatchLog } from './log.js';
@@ -106,10 +106,11 @@ function renderStats() {
   byId('range-label').textContent =
     `${utc(stats.since)} → ${utc(stats.until)} UTC` +
     (stats.bucket ? ` · ${stats.bucket === 'day' ? 'daily' : 'hourly'} buckets` : '');
-  renderTiles(model.totals(stats, rules));
+  renderTiles(model.totals(stats, rules), model.shopNps(stats));
   drawTimeline(model.timeline(stats, byId('timeline-channel').value));
   drawReasons(reasons);
   drawFunnel(rules);
+  drawNps(model.npsTimeline(stats));
   renderFunnelTable(rules);
   byId('known-reasons').replaceChildren(
     ...[...new Set(reasons.map((r) => r.reason))].map((r) => el('option', { value: r })),

@@ -1,4 +1,4 @@
-// The three charts, drawn with Chart.js (the UMD build served beside this file defines window.Chart).
+// The four charts, drawn with Chart.js (the UMD build served beside this file defines window.Chart).
 // Each render replaces the chart: data changes with every range, and animation is off so what is
 // on the canvas is always the data last received.
 
@@ -12,6 +12,7 @@ Chart.defaults.maintainAspectRatio = false;
 
 const MAX_REASONS = 12;
 const FUNNEL_COLOURS = { triggered: '#9bb3cc', sent: '#2e9d5b', converted: '#8e6cc2' };
+const NPS_COLOURS = { score: '#1f8a8a', answers: '#c9dede' };
 
 function draw(canvasId, config) {
   Chart.getChart(canvasId)?.destroy();
@@ -141,6 +142,59 @@ export function drawFunnel(rules) {
   });
 }
 
+/** The shop's NPS per bucket: the score as a line (−100..100, left), the answers as bars (right). */
+export function drawNps(series) {
+  show(byId('nps-chart').parentElement, series !== null);
+  if (series === null) {
+    Chart.getChart('nps-chart')?.destroy();
+    return note('nps-note', 'This API does not report NPS (an older version).');
+  }
+  const answered = series.answers.some((answers) => answers > 0);
+  note('nps-note', answered ? null : 'No survey answers in this range.');
+  draw('nps-chart', {
+    type: 'bar',
+    data: {
+      labels: series.labels,
+      datasets: [
+        {
+          type: 'line',
+          label: 'NPS',
+          data: series.score,
+          yAxisID: 'score',
+          borderColor: NPS_COLOURS.score,
+          backgroundColor: NPS_COLOURS.score,
+          // A bucket without answers has no score: the line joins the buckets that have one.
+          spanGaps: true,
+          pointRadius: 3,
+        },
+        {
+          type: 'bar',
+          label: 'answers',
+          data: series.answers,
+          yAxisID: 'answers',
+          backgroundColor: NPS_COLOURS.answers,
+          borderWidth: 0,
+        },
+      ],
+    },
+    options: {
+      scales: {
+        x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
+        score: { type: 'linear', position: 'left', min: -100, max: 100, title: { display: true, text: 'NPS' } },
+        answers: {
+          type: 'linear',
+          position: 'right',
+          beginAtZero: true,
+          grid: { display: false },
+          ticks: { precision: 0 },
+          title: { display: true, text: 'answers' },
+        },
+      },
+      plugins: { legend: { position: 'bottom' } },
+    },
+  });
+}
+
 /** What each chart currently shows, for the browser test and for anyone poking at the page. */
 export function chartData() {
   const read = (id) => {
@@ -151,5 +205,10 @@ export function chartData() {
       datasets: chart.data.datasets.map((dataset) => ({ label: dataset.label, data: [...dataset.data] })),
     };
   };
-  return { timeline: read('timeline-chart'), reasons: read('reasons-chart'), funnel: read('funnel-chart') };
+  return {
+    timeline: read('timeline-chart'),
+    reasons: read('reasons-chart'),
+    funnel: read('funnel-chart'),
+    nps: read('nps-chart'),
+  };
 }

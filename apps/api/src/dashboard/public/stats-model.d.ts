@@ -28,6 +28,14 @@ export interface Holdout {
   uplift: number | null;
 }
 
+export interface Nps {
+  promoters: number;
+  passives: number;
+  detractors: number;
+  answers: number;
+  score: number | null;
+}
+
 export interface RuleStats extends Outcome {
   ruleId: string;
   name: string;
@@ -37,6 +45,7 @@ export interface RuleStats extends Outcome {
   sent: number;
   steps: StepStats[];
   holdout: Holdout;
+  nps?: Nps;
 }
 
 /** GET /v1/dispatches/stats: `rows` always; the rest only from an API that reports them. */
@@ -48,6 +57,8 @@ export interface Stats {
   series?: Array<{ at: string; channel: string | null; status: string; count: number }>;
   reasons?: Array<{ reason: string; status: string; count: number }>;
   rules?: RuleStats[];
+  nps?: Nps;
+  npsSeries?: Array<Nps & { at: string }>;
 }
 
 export interface RuleFunnel {
@@ -64,6 +75,7 @@ export interface RuleFunnel {
   conversionRate?: number;
   steps?: StepStats[];
   holdout?: Holdout;
+  nps?: Nps;
 }
 
 export function resolveRange(
@@ -77,6 +89,10 @@ export function timeline(
   stats: Stats,
   channel?: string,
 ): { bucket: 'hour' | 'day'; labels: string[]; datasets: Array<{ status: string; data: number[] }> } | null;
+export function npsTimeline(
+  stats: Stats,
+): { bucket: 'hour' | 'day'; labels: string[]; score: Array<number | null>; answers: number[] } | null;
+export function shopNps(stats: Stats): Nps | undefined;
 export function reasons(stats: Stats): Array<{ reason: string; status: string; count: number }>;
 export function funnel(stats: Stats, rulesById?: Map<string, { name: string; trigger: string }>): RuleFunnel[];
 export function totals(

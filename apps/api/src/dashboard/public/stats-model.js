@@ -39,28 +39,55 @@ const byStatusOrder = (a, b) => {
   return rank(a) - rank(b) || a.localeCompare(b);
 };
 
-/** Stacked series by status for one channel choice; null when the API reports no series. */
-export function timeline(stats, channel = 'all') {
-  if (!Array.isArray(stats.series)) return null;
+/** The x axis of a series: every bucket of the range (or only those with points when too many), labelled. */
+function axisOf(stats, points) {
   const bucket = stats.bucket === 'day' ? 'day' : 'hour';
-  const points = stats.series.filter((point) => channelMatches(point.channel, channel));
   const starts = bucketStarts(stats.since, stats.until, bucket) ?? [
     ...new Set(points.map((point) => Date.parse(point.at))),
   ];
   starts.sort((a, b) => a - b);
-  const index = new Map(starts.map((at, i) => [at, i]));
+  return {
+    bucket,
+    starts,
+    index: new Map(starts.map((at, i) => [at, i])),
+    labels: starts.map((at) => (bucket === 'day' ? new Date(at).toISOString().slice(0, 10) : utc(at))),
+  };
+}
+
+/** Stacked series by status for one channel choice; null when the API reports no series. */
+export function timeline(stats, channel = 'all') {
+  if (!Array.isArray(stats.series)) return null;
+  const points = stats.series.filter((point) => channelMatches(point.channel, channel));
+  const { bucket, starts, index, labels } = axisOf(stats, points);
   const statuses = [...new Set(points.map((point) => point.status))].sort(byStatusOrder);
   const data = new Map(statuses.map((status) => [status, starts.map(() => 0)]));
   for (const point of points) {
     const i = index.get(Date.parse(point.at));
     if (i !== undefined) data.get(point.status)[i] += point.count;
   }
-  return {
-    bucket,
-    labels: starts.map((at) => (bucket === 'day' ? new Date(at).toISOString().slice(0, 10) : utc(at))),
-    datasets: statuses.map((status) => ({ status, data: data.get(status) })),
-  };
+  return { bucket, labels, datasets: statuses.map((status) => ({ status, data: data.get(status) })) };
 }
+
+/**
+ * The shop's NPS per bucket: the score (null in a bucket without answers, a gap rather than a
+ * fake 0) and the answers counted; null when the API reports no NPS (an older version).
+ */
+export function npsTimeline(stats) {
+  if (!Array.isArray(stats.npsSeries)) return null;
+  const { bucket, starts, index, labels } = axisOf(stats, stats.npsSeries);
+  const score = starts.map(() => null);
+  const answers = starts.map(() => 0);
+  for (const point of stats.npsSeries) {
+    const i = index.get(Date.parse(point.at));
+    if (i === undefined) continue;
+    score[i] = point.score;
+    answers[i] = point.answers;
+  }
+  return { bucket, labels, score, answers };
+}
+
+/** The shop's NPS over the range, or undefined from an API that does not report it. */
+export const shopNps = (stats) => stats.nps ?? undefined;
 
 /** Reasons with their status, most frequent first: the API's list, else summed from `rows`. */
 export function reasons(stats) {
@@ -90,7 +117,8 @@ function countsFromRows(rows) {
 
 /**
  * One entry per rule with dispatches in the range, most triggered first. `conversions`, `revenue`,
- * `conversionRate`, `steps` and `holdout` are undefined when the API does not report them.
+ * `conversionRate`, `steps` and `holdout` are undefined when the API does not report them; `nps`
+ * is there for post_purchase rules only.
  */
 export function funnel(stats, rulesById = new Map()) {
   const fromRows = countsFromRows(stats.rows);
@@ -115,6 +143,7 @@ export function funnel(stats, rulesById = new Map()) {
         conversionRate: rule.conversionRate,
         steps: rule.steps,
         holdout: rule.holdout,
+        nps: rule.nps,
       };
     })
     .sort((a, b) => b.triggered - a.triggered || a.name.localeCompare(b.name));

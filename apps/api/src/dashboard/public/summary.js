@@ -1,10 +1,22 @@
 // The headline tiles and the per-rule table under the charts: the exact figures the bars stand for.
+// The NPS tile is the shop's (every survey answer in the range); a post_purchase rule's own is in its row.
 
 import { amount, byId, count, el, percent, points } from './format.js';
 
-export function renderTiles(figures) {
-  const tile = (name, label, value) =>
-    el('div', { class: `tile tile-${name}`, 'data-tile': name }, el('span', {}, label), el('strong', {}, value));
+/** NPS in whole points, and how many answers it stands on; '—' without answers or from an older API. */
+const npsText = (nps) => (typeof nps?.score === 'number' ? count(nps.score) : '—');
+const answersText = (nps) =>
+  nps === undefined ? null : `${count(nps.answers)} ${nps.answers === 1 ? 'answer' : 'answers'}`;
+
+export function renderTiles(figures, nps) {
+  const tile = (name, label, value, detail = null) =>
+    el(
+      'div',
+      { class: `tile tile-${name}`, 'data-tile': name },
+      el('span', {}, label),
+      el('strong', {}, value),
+      detail === null ? null : el('small', {}, detail),
+    );
   byId('tiles').replaceChildren(
     tile('dispatches', 'Dispatches', count(figures.dispatches)),
     tile('sent', 'Sent', count(figures.sent)),
@@ -12,6 +24,7 @@ export function renderTiles(figures) {
     tile('failed', 'Failed', count(figures.failed)),
     tile('conversions', 'Conversions', count(figures.conversions)),
     tile('revenue', 'Revenue', amount(figures.revenue)),
+    tile('nps', 'NPS', npsText(nps), answersText(nps)),
   );
 }
 
@@ -36,7 +49,11 @@ const figureCells = (row) => [
 export function renderFunnelTable(rules) {
   const rows = [];
   for (const rule of rules) {
-    const detail = [rule.trigger, rule.holdoutPercent ? `${rule.holdoutPercent} % holdout` : null].filter(Boolean);
+    const detail = [
+      rule.trigger,
+      rule.holdoutPercent ? `${rule.holdoutPercent} % holdout` : null,
+      rule.nps ? `NPS ${npsText(rule.nps)} (${answersText(rule.nps)})` : null,
+    ].filter(Boolean);
     rows.push(
       el(
         'tr',
