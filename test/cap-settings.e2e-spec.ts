@@ -38,11 +38,12 @@ describe('cap settings on PostgreSQL', () => {
       rules: [{ channel: 'email' as const, max: 2, per: 'PT12H' }],
       quietHours: { start: '22:00', end: '07:30' },
       defaultTimezone: 'America/New_York',
+      care: { window: 'PT48H', signals: ['complaint' as const] },
     };
     expect(await api.put(first)).toEqual(first);
     expect(await db.transaction((tx) => engine.load(tx))).toEqual(first);
 
-    const second = { rules: [], quietHours: null, defaultTimezone: 'UTC' };
+    const second = { rules: [], quietHours: null, defaultTimezone: 'UTC', care: { window: 'P14D', signals: [] } };
     await saveCapSettings(db, second);
     expect(await api.get()).toEqual(second);
     expect(await loadCapSettings(db, 'Europe/Lisbon')).toEqual(second);

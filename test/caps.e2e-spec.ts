@@ -118,6 +118,8 @@ describe('frequency caps and quiet hours, end to end', () => {
   });
 
   describe('GET/PUT /v1/caps', () => {
+    // The care window came with the caps (CONTRACT §8; test/care-window.e2e-spec.ts tests it).
+    const care = { window: 'P14D', signals: ['detractor', 'refund', 'cancellation', 'complaint', 'low_review'] };
     const valid = {
       rules: [
         { channel: 'email', max: 2, per: 'PT12H' },
@@ -125,6 +127,7 @@ describe('frequency caps and quiet hours, end to end', () => {
       ],
       quietHours: { start: '22:00', end: '07:30' },
       defaultTimezone: 'America/New_York',
+      care,
     };
 
     it('answers the documented defaults until caps are set, with DEFAULT_TIMEZONE', async () => {
@@ -141,6 +144,7 @@ describe('frequency caps and quiet hours, end to end', () => {
         ],
         quietHours: { start: '21:00', end: '09:00' },
         defaultTimezone: 'Europe/Berlin',
+        care,
       });
     });
 
@@ -148,7 +152,7 @@ describe('frequency caps and quiet hours, end to end', () => {
       const put = await v1('/caps', { method: 'PUT', body: valid });
       expect(put).toEqual({ status: 200, json: valid });
       expect(await v1('/caps', { key: OPS })).toEqual({ status: 200, json: valid });
-      const off = { rules: [], quietHours: null, defaultTimezone: 'UTC' };
+      const off = { rules: [], quietHours: null, defaultTimezone: 'UTC', care };
       expect((await v1('/caps', { method: 'PUT', body: off })).json).toEqual(off);
       expect((await v1('/caps')).json).toEqual(off);
     });

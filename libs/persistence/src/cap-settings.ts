@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { CapRule, CapSettings, defaultCapSettings, QuietHours } from '@beckon/rules';
+import { CapRule, CapSettings, CareSettings, defaultCapSettings, defaultCareSettings, QuietHours } from '@beckon/rules';
 
 /** A transaction or the data source itself: anything that runs a query. */
 export type Queryable = Pick<EntityManager, 'query'>;
@@ -8,6 +8,8 @@ interface CapSettingsRow {
   rules: CapRule[];
   quiet_hours: QuietHours | null;
   default_timezone: string;
+  /** NULL: the default care window (CONTRACT §8), also for caps written before it existed. */
+  care: CareSettings | null;
 }
 
 /**
@@ -17,23 +19,29 @@ interface CapSettingsRow {
  */
 export async function loadCapSettings(db: Queryable, defaultTimezone: string): Promise<CapSettings> {
   const [row]: CapSettingsRow[] = await db.query(
-    `SELECT rules, quiet_hours, default_timezone FROM cap_settings WHERE id`,
+    `SELECT rules, quiet_hours, default_timezone, care FROM cap_settings WHERE id`,
   );
   if (row === undefined) return defaultCapSettings(defaultTimezone);
-  return { rules: row.rules, quietHours: row.quiet_hours, defaultTimezone: row.default_timezone };
+  return {
+    rules: row.rules,
+    quietHours: row.quiet_hours,
+    defaultTimezone: row.default_timezone,
+    care: row.care ?? defaultCareSettings(),
+  };
 }
 
 /** Replaces the settings whole (validated by the caller); the only writer of `cap_settings`. */
 export async function saveCapSettings(db: Queryable, settings: CapSettings): Promise<void> {
   await db.query(
-    `INSERT INTO cap_settings (id, rules, quiet_hours, default_timezone, updated_at)
-     VALUES (true, $1::jsonb, $2::jsonb, $3, now())
+    `INSERT INTO cap_settings (id, rules, quiet_hours, default_timezone, care, updated_at)
+     VALUES (true, $1::jsonb, $2::jsonb, $3, $4::jsonb, now())
      ON CONFLICT (id) DO UPDATE SET rules = EXCLUDED.rules, quiet_hours = EXCLUDED.quiet_hours,
-       default_timezone = EXCLUDED.default_timezone, updated_at = now()`,
+       default_timezone = EXCLUDED.default_timezone, care = EXCLUDED.care, updated_at = now()`,
     [
       JSON.stringify(settings.rules),
       settings.quietHours && JSON.stringify(settings.quietHours),
       settings.defaultTimezone,
+      JSON.stringify(settings.care),
     ],
   );
 }

@@ -10,3 +10,4 @@ export { CART_COLUMNS, cartFromRow } from './cart-row';
 export type { CartRow, CartState } from './cart-row';
 export { loadCapSettings, saveCapSettings } from './cap-settings';
 export type { Queryable } from './cap-settings';
+export { loadCustomerCare } from './customer-care';

@@ -45,6 +45,10 @@ export type { CapChannel, CapRule, CapSettings, CapWindow, QuietHours } from './
 export { capHistoryHorizon, capVerdict, capWindowStart } from './caps/cap-verdict';
 export type { CapEvent, CapVerdict } from './caps/cap-verdict';
 export { capHold, capTimezone, isCapExempt } from './caps/cap-hold';
+export { CARE_SIGNALS, careSettingsSchema, defaultCareSettings, MAX_CARE_DAYS } from './caps/caps.schema';
+export type { CareSettings, CareSignal } from './caps/caps.schema';
+export { careFromSignals, careReason, careSignalOf, isCareExempt } from './caps/care-window';
+export type { CareEventInput, CareExemption, CareSignalOf, CustomerCare, RaisedSignal } from './caps/care-window';
 export type { CapHold } from './caps/cap-hold';
 export { quietHoursEnd } from './caps/quiet-hours';
 export { isTimeZone } from './caps/local-time';

@@ -56,7 +56,7 @@ export interface TriggerDefinition<T extends Trigger = Trigger> {
   onFacts?(run: FactsRun<T>, facts: ProjectionFacts): Promise<void>;
   /** Says, for each due step, whether its moment still holds and with what template data. */
   resolve(run: ResolveRun<T>, due: readonly DueDispatch[]): Promise<Map<string, OccasionOutcome>>;
-  /** The care window does not hold this trigger's steps back. */
+  /** The care window does not hold this trigger's steps back (CONTRACT §8: post_purchase is care itself). */
   readonly careExempt?: true;
   /** Time-based triggers: the moments the scanner walks. */
   readonly scan?: MomentScan;

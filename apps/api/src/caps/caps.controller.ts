@@ -16,7 +16,7 @@ export class CapsController {
   constructor(private readonly caps: CapsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Global frequency caps and quiet hours (the defaults until set)' })
+  @ApiOperation({ summary: 'Global frequency caps, quiet hours and the care window (the defaults until set)' })
   @ApiResponse({ status: 200, description: 'the caps in force', schema: ref('CapSettings') })
   get(): Promise<CapSettings> {
     return this.caps.get();
@@ -24,8 +24,10 @@ export class CapsController {
 
   @Put()
   @ApiOperation({
-    summary: 'Replace the global frequency caps and quiet hours',
-    description: 'All three fields are required; `quietHours: null` turns quiet hours off, `rules: []` turns caps off.',
+    summary: 'Replace the global frequency caps, quiet hours and care window',
+    description:
+      '`rules`, `quietHours` and `defaultTimezone` are required; `quietHours: null` turns quiet hours off, `rules: []` ' +
+      'turns caps off; without `care` the default care window holds (P14D, all five signals), `care.signals: []` turns it off.',
   })
   @ApiBody({
     schema: ref('CapSettings'),

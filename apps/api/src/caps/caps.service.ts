@@ -4,7 +4,7 @@ import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { loadCapSettings, saveCapSettings } from '@beckon/persistence';
 import { CapSettings } from '@beckon/rules';
 
-/** Global caps and quiet hours: one row, written whole by PUT; no row means the documented defaults. */
+/** Global caps, quiet hours and the care window: one row, written whole by PUT; no row means the documented defaults. */
 @Injectable()
 export class CapsService {
   constructor(

@@ -1,9 +1,18 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import { CartEntity, CustomerEntity, PushSubscriptionEntity } from '@beckon/persistence';
+import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
+import {
+  CartEntity,
+  CustomerEntity,
+  loadCapSettings,
+  loadCustomerCare,
+  PushSubscriptionEntity,
+} from '@beckon/persistence';
+import { careReason } from '@beckon/rules';
 import { dispatchColumns, DispatchRow, toDispatchView } from '../dispatches/dispatch.view';
 import {
+  CareView,
   CustomerOverview,
   toEmailUndeliverableView,
   toOpenCartView,
@@ -23,17 +32,19 @@ export class CustomerOverviewService {
     @InjectRepository(CustomerEntity) private readonly customers: Repository<CustomerEntity>,
     @InjectRepository(PushSubscriptionEntity) private readonly subscriptions: Repository<PushSubscriptionEntity>,
     @InjectRepository(CartEntity) private readonly carts: Repository<CartEntity>,
+    @Inject(BECKON_CONFIG) private readonly config: BeckonConfig,
   ) {}
 
   async overview(requestedId: string): Promise<CustomerOverview> {
     const customer = await this.resolve(requestedId);
     // Rows still filed under the anonymous id belong to the same person, so they are shown too.
     const ids = [...new Set([customer.id, requestedId])];
-    const [subscriptions, carts, pending, recent] = await Promise.all([
+    const [subscriptions, carts, pending, recent, care] = await Promise.all([
       this.subscriptions.find({ where: { customerId: In(ids) }, order: { createdAt: 'DESC' } }),
       this.carts.find({ where: { customerId: In(ids), status: 'open' }, order: { lastActivityAt: 'DESC' } }),
       this.dispatches(ids, `status IN ('scheduled', 'deferred')`, 'due_at ASC NULLS LAST, id', PENDING_DISPATCHES),
       this.dispatches(ids, 'TRUE', 'created_at DESC, id DESC', RECENT_DISPATCHES),
+      this.care(customer.id),
     ]);
     return {
       id: customer.id,
@@ -42,11 +53,25 @@ export class CustomerOverviewService {
       profile: toProfileView(customer),
       consent: { email: customer.emailConsent, webpush: customer.webpushConsent },
       emailUndeliverable: toEmailUndeliverableView(customer),
+      care,
       pushSubscriptions: subscriptions.map(toPushSubscriptionView),
       openCarts: carts.map(toOpenCartView),
       pendingDispatches: pending.map(toDispatchView),
       recentDispatches: recent.map(toDispatchView),
     };
+  }
+
+  /** The care window the customer is in, judged as the engine judges it (the settings may have turned the signal off). */
+  private async care(customerId: string): Promise<CareView | null> {
+    const now = new Date();
+    const [care, settings] = await Promise.all([
+      loadCustomerCare(this.db, [customerId], now),
+      loadCapSettings(this.db, this.config.DEFAULT_TIMEZONE),
+    ]);
+    const customerCare = care.get(customerId);
+    return customerCare !== undefined && careReason(customerCare, settings.care, now) !== null
+      ? { until: customerCare.until, signal: customerCare.signal }
+      : null;
   }
 
   /** Follows merged_into from an anonymous profile to the user it became. */

@@ -1,3 +1,4 @@
+import { CARE_SIGNALS } from '@beckon/rules';
 import { isoDateTime, nullable, ref, SchemaComponents } from '../openapi/json-schema';
 
 const text = nullable({ type: 'string' });
@@ -12,6 +13,7 @@ export const CUSTOMER_SCHEMAS: SchemaComponents = {
       'profile',
       'consent',
       'emailUndeliverable',
+      'care',
       'pushSubscriptions',
       'openCarts',
       'pendingDispatches',
@@ -58,6 +60,22 @@ export const CUSTOMER_SCHEMAS: SchemaComponents = {
           'set after a hard bounce (SMTP 5xx on RCPT TO or DATA): no email goes to profile.email, dispatches ' +
           'are suppressed with reason `undeliverable`, until the customer identifies with another address; ' +
           'null while the address is deliverable',
+      }),
+      care: nullable({
+        type: 'object',
+        required: ['until', 'signal'],
+        properties: {
+          until: { ...isoDateTime, description: 'when the care window ends' },
+          signal: {
+            type: 'string',
+            enum: [...CARE_SIGNALS],
+            description: 'the signal whose window ends last',
+            example: 'refund',
+          },
+        },
+        description:
+          'set while the customer is in care: marketing steps are suppressed with reason `care:<signal>` until ' +
+          '`until` (GET /v1/caps `care`); null otherwise',
       }),
       pushSubscriptions: {
         type: 'array',

@@ -1,4 +1,5 @@
 import type { CartEntity, CartItem, CustomerEntity, PushSubscriptionEntity } from '@beckon/persistence';
+import type { CareSignal } from '@beckon/rules';
 import type { DispatchView } from '../dispatches/dispatch.view';
 
 /** Profile fields keep the snake_case names of the Segment traits, as templates see them (`customer.first_name`). */
@@ -29,6 +30,12 @@ export interface EmailUndeliverableView {
   reason: string | null;
 }
 
+/** While the customer is in care (CONTRACT §8): marketing is held back until `until`. */
+export interface CareView {
+  until: Date;
+  signal: CareSignal;
+}
+
 export interface OpenCartView {
   id: string;
   items: CartItem[];
@@ -47,6 +54,8 @@ export interface CustomerOverview {
   profile: CustomerProfileView;
   consent: { email: boolean; webpush: boolean };
   emailUndeliverable: EmailUndeliverableView | null;
+  /** null while the customer is not in care. */
+  care: CareView | null;
   pushSubscriptions: PushSubscriptionView[];
   openCarts: OpenCartView[];
   pendingDispatches: DispatchView[];

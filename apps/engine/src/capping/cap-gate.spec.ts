@@ -11,6 +11,7 @@ const settings = (over: Partial<CapSettings> = {}): CapSettings => ({
   ],
   quietHours: { start: '21:00', end: '09:00' },
   defaultTimezone: 'UTC',
+  care: { window: 'P14D', signals: ['refund', 'complaint'] },
   ...over,
 });
 
@@ -85,5 +86,29 @@ describe('CapGate', () => {
 
   it('has no quiet hours when they are switched off globally', () => {
     expect(gate({}, { quietHours: null }).limitsFor(capped, 'u1', 'Asia/Vladivostok').quietUntil).toBeNull();
+  });
+});
+
+describe('CapGate and the care window', () => {
+  const inCare = new Map([['u1', { until: new Date(NOON_UTC.getTime() + HOUR), signal: 'refund' as const }]]);
+  const careGate = (over: Partial<CapSettings> = {}, now = NOON_UTC) =>
+    new CapGate(settings(over), new Map(), now, inCare);
+
+  it('holds back the steps of a customer in care with the signal as reason, others not', () => {
+    expect(careGate().limitsFor(capped, 'u1', null).careReason).toBe('care:refund');
+    expect(careGate().limitsFor(capped, 'u2', null).careReason).toBeNull();
+    expect(gate().limitsFor(capped, 'u1', null).careReason).toBeNull();
+  });
+
+  it('lets exempt rules and care-exempt triggers through', () => {
+    expect(careGate().limitsFor(exempt, 'u1', null).careReason).toBeNull();
+    expect(careGate().limitsFor(capped, 'u1', null, { careExempt: true }).careReason).toBeNull();
+    expect(careGate().limitsFor(capped, 'u1', null, {}).careReason).toBe('care:refund');
+  });
+
+  it('holds nothing back once the window ended or the signal is turned off', () => {
+    expect(careGate({}, new Date(NOON_UTC.getTime() + HOUR)).limitsFor(capped, 'u1', null).careReason).toBeNull();
+    const off = careGate({ care: { window: 'P14D', signals: [] } });
+    expect(off.limitsFor(capped, 'u1', null).careReason).toBeNull();
   });
 });

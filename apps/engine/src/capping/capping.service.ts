@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { loadCustomerCare } from '@beckon/persistence';
 import { capHistoryHorizon } from '@beckon/rules';
 import { CapGate } from './cap-gate';
 import { CapLedgerRepository } from './cap-ledger.repository';
 import { CapSettingsRepository } from './cap-settings.repository';
 
-/** Opens the caps for a batch: everything that reads the database happens here, the deciding in CapGate. */
+/** Opens the caps and the care window for a batch: everything that reads the database happens here, the deciding in CapGate. */
 @Injectable()
 export class CappingService {
   constructor(
@@ -14,7 +15,8 @@ export class CappingService {
   ) {}
 
   /**
-   * Locks the customers' cap ledger rows for the rest of `tx`, then reads their history. The caller
+   * Locks the customers' cap ledger rows for the rest of `tx`, then reads their history and who of
+   * them is in care (skipped when the care window is off). The caller
    * must write its decisions in the same transaction: the lock is what makes them atomic.
    */
   async open(tx: EntityManager, customerIds: readonly string[]): Promise<CapGate> {
@@ -26,6 +28,7 @@ export class CappingService {
       settings.rules.length === 0
         ? new Map()
         : await this.ledger.history(tx, customerIds, capHistoryHorizon(settings.rules, now));
-    return new CapGate(settings, history, now);
+    const care = settings.care.signals.length === 0 ? new Map() : await loadCustomerCare(tx, customerIds, now);
+    return new CapGate(settings, history, now, care);
   }
 }

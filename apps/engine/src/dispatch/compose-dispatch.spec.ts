@@ -303,3 +303,21 @@ describe('composeDispatch', () => {
     });
   });
 });
+
+describe('composeDispatch in the care window', () => {
+  it('suppresses a step with the care reason and ends its sequence, before quiet hours and caps', () => {
+    const limits: DeliveryLimits = {
+      careReason: 'care:refund',
+      quietUntil: new Date(NOW.getTime() + 3_600_000),
+      capReason: () => 'capped:email:16h',
+    };
+    expect(composeDispatch(input({ limits }))).toEqual({ kind: 'suppress', reason: 'care:refund', endsSequence: true });
+    expect(composeDispatch(input({ limits, recipient: known({ email: null }) }))).toEqual(
+      expect.objectContaining({ reason: 'care:refund' }),
+    );
+  });
+
+  it('sends as usual when the care gate says nothing', () => {
+    expect(sent(composeDispatch(input({ limits: { ...NO_LIMITS, careReason: null } }))).channel).toBe('email');
+  });
+});

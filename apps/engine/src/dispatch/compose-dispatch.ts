@@ -17,8 +17,10 @@ export interface ComposeInput {
   limits: DeliveryLimits;
 }
 
-/** Frequency caps and quiet hours as they stand for this customer and rule right now (see capping/). */
+/** Frequency caps, quiet hours and the care window as they stand for this customer and rule right now (see capping/). */
 export interface DeliveryLimits {
+  /** `care:<signal>` while the customer is in care and the rule is not exempt from it; absent or null otherwise. */
+  careReason?: string | null;
   /** When the quiet hours the customer is in end, or null outside them. */
   quietUntil: Date | null;
   /** The cap one more message on the channel would break (`capped:email:16h`), or null. */
@@ -37,7 +39,12 @@ export type Composition =
       /** Why the step's preferred channels were passed over (`fallback:capped:email:16h`); null on the first. */
       fallbackReason: string | null;
     }
-  | { kind: 'suppress'; reason: string }
+  | {
+      kind: 'suppress';
+      reason: string;
+      /** The sequence ends here: no later step is scheduled (the care window ended it). */
+      endsSequence?: true;
+    }
   | { kind: 'defer'; until: Date; reason: 'quiet_hours' };
 
 const PUSH_TTL_SECONDS = 24 * 3600;
@@ -46,13 +53,15 @@ const PUSH_TTL_SECONDS = 24 * 3600;
  * Chooses the channel for one due step and renders its message. Pure, so channel preference, caps
  * and templating are tested without Kafka or a database.
  *
- * Order matters: a customer nobody can reach is suppressed at once; one who can be reached but is
+ * Order matters: a customer in care is not marketed to at all, and the sequence ends there (as the
+ * ones running when the signal came did); a customer nobody can reach is suppressed at once; one who can be reached but is
  * in quiet hours is held until they end, and caps are judged only then, at the moment the message
  * can really go (a cap that holds at 23:00 may have lapsed by 09:00).
  */
 export function composeDispatch(input: ComposeInput): Composition {
   const step: RuleStep = input.rule.steps[input.stepIndex];
   const { recipient, limits } = input;
+  if (limits.careReason) return { kind: 'suppress', reason: limits.careReason, endsSequence: true };
   const reach = reachOf(recipient);
   const reachable = chooseChannel(step.channels, reach);
   if (reachable.channel === null) return { kind: 'suppress', reason: reachable.reason };

@@ -126,6 +126,27 @@ export class DispatchRepository implements SequenceStore {
     );
   }
 
+  /**
+   * Ends every pending step of these customers, each with its own reason, except the steps of the
+   * rules in `keepRuleIds` (the care window: marketing sequences end, exempt ones keep running).
+   * Served by dispatches_pending_by_customer; answers how many steps it ended.
+   */
+  async endCustomerSteps(
+    tx: EntityManager,
+    ends: ReadonlyArray<{ customerId: string; reason: string }>,
+    keepRuleIds: readonly string[],
+  ): Promise<number> {
+    if (ends.length === 0) return 0;
+    const ended: unknown[] = await tx.query(
+      `UPDATE dispatches d SET status = 'suppressed', reason = e.reason, due_at = NULL, updated_at = now()
+       FROM unnest($1::text[], $2::text[]) AS e(customer_id, reason)
+       WHERE d.customer_id = e.customer_id AND d.status IN ${PENDING} AND d.rule_id <> ALL($3::uuid[])
+       RETURNING d.id`,
+      [ends.map((e) => e.customerId), ends.map((e) => e.reason), keepRuleIds],
+    );
+    return rowsOf(ended).length;
+  }
+
   /** Claims due steps; SKIP LOCKED lets several engine instances share the timers without firing one twice. */
   async claimDue(tx: EntityManager, limit: number, now = new Date()): Promise<DueDispatch[]> {
     const rows: Array<{

@@ -1,9 +1,9 @@
 import { TopicNames } from '@beckon/contracts';
 import { addIsoDuration, Channel, Rule } from '@beckon/rules';
 import { Recipient } from '@beckon/template-context';
-import { DueDispatch, OccasionOutcome, PendingStep } from '@beckon/triggers';
+import { DueDispatch, findDefinition, OccasionOutcome, PendingStep } from '@beckon/triggers';
 import { CapGate } from '../capping/cap-gate';
-import { composeDispatch } from '../dispatch/compose-dispatch';
+import { composeDispatch, Composition } from '../dispatch/compose-dispatch';
 import { DispatchOutcome } from '../dispatch/dispatch.repository';
 import { OutboxMessage } from '../outbox/outbox.repository';
 
@@ -53,9 +53,9 @@ export function composeSteps(due: readonly DueDispatch[], context: ComposeContex
     }
     const rule = rules.get(d.ruleId) as Rule;
     const recipient = recipients.get(d.customerId);
-    const composition =
+    const composition: Composition =
       recipient === undefined
-        ? ({ kind: 'suppress', reason: 'no_profile' } as const)
+        ? { kind: 'suppress', reason: 'no_profile' }
         : composeDispatch({
             dispatchId: d.id,
             rule,
@@ -66,7 +66,7 @@ export function composeSteps(due: readonly DueDispatch[], context: ComposeContex
             correlationId: d.correlationId ?? d.id,
             unsubscribeUrl: context.unsubscribeUrl,
             now,
-            limits: caps.limitsFor(rule, d.customerId, recipient.timezone),
+            limits: caps.limitsFor(rule, d.customerId, recipient.timezone, findDefinition(rule.trigger)),
           });
     if (composition.kind === 'send') {
       outcomes.push({
@@ -95,6 +95,7 @@ export function composeSteps(due: readonly DueDispatch[], context: ComposeContex
       continue;
     } else {
       outcomes.push({ id: d.id, status: 'suppressed', channel: null, reason: composition.reason, dueAt: null });
+      if (composition.endsSequence) continue;
     }
     const following = rule.steps[d.step + 1];
     if (following !== undefined) {

@@ -7,6 +7,7 @@ import { consumerGroup, CORRELATION_HEADER, TopicNames } from '@beckon/contracts
 import { parseStorefrontEvent } from '@beckon/events';
 import { BatchConsumer, consumerSettings, KAFKA, KAFKA_PRODUCER, PartitionStall, TOPICS } from '@beckon/kafka';
 import { describeDatabaseError, isTransientDatabaseFault } from '@beckon/persistence';
+import { CareWindow } from '../care/care-window';
 import { eventLabel } from '../observability/event-label';
 import { EngineMetrics } from '../observability/engine-metrics';
 import { IncomingEvent, ProfileProjector } from '../profiles/profile-projector';
@@ -51,6 +52,7 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
     private readonly projector: ProfileProjector,
     private readonly triggers: TriggerFactsHandler,
     private readonly metrics: EngineMetrics,
+    private readonly care: CareWindow,
   ) {
     this.consumer = new BatchConsumer(kafka, {
       groupId: consumerGroup(config.KAFKA_INTERNAL_PREFIX, 'engine'),
@@ -140,11 +142,15 @@ export class StorefrontEventsConsumer implements OnApplicationBootstrap, OnAppli
     this.processed += messages.length;
   }
 
-  /** Projects events and lets triggers react, in one transaction; resolves with the ids that were new. */
+  /**
+   * Projects events, lets triggers react and the care window act on care signals, in one
+   * transaction; resolves with the ids that were new.
+   */
   private async store(incoming: IncomingEvent[]): Promise<ReadonlySet<string>> {
     return this.dataSource.transaction(async (tx) => {
       const facts = await this.projector.project(tx, incoming);
       await this.triggers.handle(tx, facts);
+      await this.care.handle(tx, facts);
       return facts.fresh;
     });
   }

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { capSettingsSchema, defaultCapSettings, parseCapWindow, parseDefaultCaps } from './caps.schema';
+import {
+  capSettingsSchema,
+  defaultCapSettings,
+  defaultCareSettings,
+  parseCapWindow,
+  parseDefaultCaps,
+} from './caps.schema';
 
 describe('cap windows', () => {
   it('takes whole hours, days or weeks', () => {
@@ -28,7 +34,8 @@ describe('capSettingsSchema', () => {
       quietHours: { start: '21:00', end: '09:00' },
       defaultTimezone: 'UTC',
     };
-    expect(capSettingsSchema.parse(example)).toEqual(example);
+    // Caps written without `care` (CONTRACT §8) mean the default care window.
+    expect(capSettingsSchema.parse(example)).toEqual({ ...example, care: defaultCareSettings() });
     expect(capSettingsSchema.parse(defaultCapSettings('Asia/Vladivostok')).defaultTimezone).toBe('Asia/Vladivostok');
     expect(capSettingsSchema.parse({ rules: [], quietHours: null, defaultTimezone: 'UTC' }).quietHours).toBeNull();
   });
@@ -76,6 +83,7 @@ describe('the default caps (config/default-caps.json)', () => {
       rules: file.rules,
       quietHours: file.quietHours,
       defaultTimezone: 'Europe/Berlin',
+      care: defaultCareSettings(),
     });
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import defaultCapsFile from '../../../../config/default-caps.json';
+import { parseIsoDuration } from '../iso-duration';
 import { isTimeZone } from './local-time';
 
 export const CAP_CHANNELS = ['email', 'webpush', 'any'] as const;
@@ -68,11 +69,48 @@ export const timeZoneSchema = z
   .refine((zone) => isTimeZone(zone), 'must be an IANA time zone such as Europe/Berlin')
   .meta({ description: 'an IANA time zone', example: 'Europe/Berlin' });
 
-/** What PUT /v1/caps takes and GET /v1/caps answers (CONTRACT §3). */
+/** What puts a customer in care (CONTRACT §8): an unhappy moment after which nobody sells to them for a while. */
+export const CARE_SIGNALS = ['detractor', 'refund', 'cancellation', 'complaint', 'low_review'] as const;
+export type CareSignal = (typeof CARE_SIGNALS)[number];
+
+const HOUR_MS = 3_600_000;
+/** The longest care window: a year without marketing is as long as "for a while" can sensibly mean. */
+export const MAX_CARE_DAYS = 365;
+
+export const careSettingsSchema = z
+  .strictObject({
+    window: z
+      .string()
+      .refine((window) => {
+        const ms = parseIsoDuration(window);
+        return ms !== null && ms >= HOUR_MS && ms <= MAX_CARE_DAYS * 24 * HOUR_MS;
+      }, `must be an ISO 8601 duration (P14D, P2W, PT48H) from one hour to ${MAX_CARE_DAYS} days`)
+      .meta({ description: 'how long after a signal the customer stays in care', example: 'P14D' }),
+    signals: z
+      .array(z.enum(CARE_SIGNALS))
+      .max(CARE_SIGNALS.length)
+      .refine((signals) => new Set(signals).size === signals.length, 'must not name a signal twice')
+      .meta({ description: 'the signals that put a customer in care; `[]` turns the care window off' }),
+  })
+  .meta({
+    description:
+      'The care window: after one of `signals` marketing steps are suppressed with reason `care:<signal>` for `window`; ' +
+      'exempt rules and post_purchase rules still go.',
+  });
+
+export type CareSettings = z.output<typeof careSettingsSchema>;
+
+/** The contract's default, and what a PUT without `care` means: all five signals, two weeks. */
+export function defaultCareSettings(): CareSettings {
+  return { window: 'P14D', signals: [...CARE_SIGNALS] };
+}
+
+/** What PUT /v1/caps takes and GET /v1/caps answers (CONTRACT §3, `care` §8). */
 export const capSettingsSchema = z.strictObject({
   rules: z.array(capRuleSchema).max(20).meta({ description: 'every cap counting a channel must hold; `[]`: no caps' }),
   quietHours: quietHoursSchema.nullable().meta({ description: 'null: no quiet hours' }),
   defaultTimezone: timeZoneSchema.meta({ description: 'the time zone of customers who have none of their own' }),
+  care: careSettingsSchema.default(defaultCareSettings),
 });
 
 export type CapRule = z.output<typeof capRuleSchema>;
@@ -114,5 +152,6 @@ export function defaultCapSettings(defaultTimezone: string): CapSettings {
     rules: DEFAULT_CAP_RULES.map((rule) => ({ ...rule })),
     quietHours: { ...DEFAULT_QUIET_HOURS },
     defaultTimezone,
+    care: defaultCareSettings(),
   };
 }
