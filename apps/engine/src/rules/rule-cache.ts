@@ -41,6 +41,8 @@ export class RuleCache {
   private rules = new Map<string, Rule>();
   private loadedAt = 0;
   private version = '';
+  /** The newest rule change the loaded snapshot includes. */
+  private stampedAt = 0;
   private loading: Promise<void> | null = null;
   static readonly TTL_MS = 500;
 
@@ -67,6 +69,9 @@ export class RuleCache {
   }
 
   refresh(db: Queryable = this.dataSource): Promise<void> {
+    // Work inside a transaction loads on its own connection rather than joining a load under way: that
+    // load may be waiting for a pool connection this transaction's batch (or one blocked by it) holds.
+    if (db !== this.dataSource) return this.load(db);
     this.loading ??= this.load(db).finally(() => {
       this.loading = null;
     });
@@ -74,12 +79,16 @@ export class RuleCache {
   }
 
   private async load(db: Queryable): Promise<void> {
-    const [version] = await db.query(VERSION_SQL);
+    const [version]: Array<{ n: number; at: Date | null }> = await db.query(VERSION_SQL);
     const rows: RuleRow[] = await db.query(
       `SELECT id, name, trigger, enabled, params, steps, priority, pacing, holdout_percent, attribution_windows,
               created_at, updated_at
          FROM rules WHERE deleted_at IS NULL`,
     );
+    // Loads on different connections may finish out of order: an older snapshot never replaces a newer one.
+    const stampedAt = version.at?.getTime() ?? 0;
+    if (stampedAt < this.stampedAt) return;
+    this.stampedAt = stampedAt;
     this.rules = new Map(
       rows.map((row) => [
         row.id,
