@@ -50,12 +50,23 @@ export const emailContentSchema = z
   })
   .meta({ description: 'Liquid templates; `subject` and `html` or `text` are required' });
 
+/** Chrome shows two action buttons at most; more would be dropped on the device. */
+export const MAX_PUSH_ACTIONS = 2;
+
 export const webPushContentSchema = z
   .strictObject({
     title: liquid(256).pipe(z.string().min(1)),
     body: liquid(1024).default(''),
     url: liquid(2048).optional(),
     icon: liquid(2048).optional(),
+    image: liquid(2048).optional().meta({
+      description: 'a banner image URL, e.g. {{ cart.items[0].image_url }}',
+    }),
+    actions: z
+      .array(z.strictObject({ title: liquid(64).pipe(z.string().min(1)), url: liquid(2048) }))
+      .max(MAX_PUSH_ACTIONS)
+      .optional()
+      .meta({ description: `up to ${MAX_PUSH_ACTIONS} buttons, each opening its own url` }),
   })
   .meta({ description: 'Liquid templates of the notification; `title` is required' });
 
