@@ -14,6 +14,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RulesModule } from './rules/rules.module';
+import { SdkModule } from './sdk/sdk.module';
 import { SurveyModule } from './survey/survey.module';
 import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
 
@@ -38,6 +39,7 @@ export class ApiModule {
         UnsubscribeModule,
         SurveyModule,
         DashboardModule,
+        SdkModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -9,6 +9,7 @@ import { EVENT_SCHEMAS } from '../events/events.openapi';
 import { HEALTH_SCHEMAS } from '../health/health.openapi';
 import { API_KEY_HEADER } from '../auth/api-key.guard';
 import { RULE_SCHEMAS } from '../rules/rule.openapi';
+import { SDK_SCHEMAS } from '../sdk/sdk.openapi';
 import { API_KEY_SECURITY } from './security';
 
 export const DOCS_PATH = 'docs';
@@ -39,6 +40,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       ...CUSTOMER_SCHEMAS,
       ...EVENT_SCHEMAS,
       ...HEALTH_SCHEMAS,
+      ...SDK_SCHEMAS,
     },
   };
   documentInputRefusals(document);
