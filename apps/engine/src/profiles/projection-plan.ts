@@ -97,7 +97,21 @@ export function planProjection(
     if (event.timestamp > current.lastSeenAt) current.lastSeenAt = event.timestamp;
     current.timezone = event.timezone ?? current.timezone;
     current.locale = event.locale ?? current.locale;
-    if (event.type === 'identify') {
+    if (event.type === 'identify' && event.untrusted === true) {
+      // A write key's identify may fill a profile that has none (checked as it is stored), never
+      // overwrite one: a trusted identify of the same batch wins outright.
+      if (current.traitsUntrusted !== false) {
+        current.traits = { ...current.traits, ...event.traits };
+        current.extraTraits = { ...current.extraTraits, ...event.extraTraits };
+        current.traitsUntrusted = true;
+        if (event.traits.birthday !== undefined || event.traits.timezone !== undefined) birthdayChanges.add(customerId);
+      }
+    } else if (event.type === 'identify') {
+      if (current.traitsUntrusted === true) {
+        current.traits = {};
+        current.extraTraits = {};
+      }
+      current.traitsUntrusted = false;
       current.traits = { ...current.traits, ...event.traits };
       current.extraTraits = { ...current.extraTraits, ...event.extraTraits };
       if (event.traits.birthday !== undefined || event.traits.timezone !== undefined) birthdayChanges.add(customerId);
