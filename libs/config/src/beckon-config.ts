@@ -42,7 +42,7 @@ const apiKeySchema = z
       if (!API_ROLES.includes(role as ApiRoleName) || key.length === 0) {
         ctx.addIssue({
           code: 'custom',
-          message: `"${entry}" is not role:key with role ${API_ROLES.join(', ')}`,
+          message: `"${entry}" is not role:key with role marketer or ops or source`,
         });
       }
       return { role: role as ApiRoleName, key };
