@@ -14,14 +14,21 @@ export interface MessageTracking extends TrackingLinks {
   tracking: Tracking;
 }
 
+/** Unsubscribe (u/), survey (s/), tracked link (c/) and pixel (o/) pages under PUBLIC_BASE_URL. */
+const OWN_PAGES = ['u/', 's/', 'c/', 'o/'];
+
+function isOwnPage(url: string, publicBaseUrl: string): boolean {
+  const base = publicBaseUrl.replace(/\/+$/, '') + '/';
+  return url.startsWith(base) && OWN_PAGES.some((page) => url.startsWith(page, base.length));
+}
+
 /**
  * The tracked form of one address, or null to leave it. Beckon's own pages are never rewritten:
  * the unsubscribe link must work even when tracking would not (and must not count as interest),
  * survey answers record themselves, and a tracked link is not tracked twice.
  */
 function trackedUrl(url: string, message: MessageTracking): string | null {
-  const ownPages = message.publicBaseUrl.replace(/\/+$/, '') + '/';
-  if (!message.tracking.clicks || !isTrackableUrl(url) || url.startsWith(ownPages)) return null;
+  if (!message.tracking.clicks || !isTrackableUrl(url) || isOwnPage(url, message.publicBaseUrl)) return null;
   return clickUrl(message.publicBaseUrl, createClickToken({ dispatchId: message.dispatchId, url }, message.secret));
 }
 
@@ -43,7 +50,9 @@ export function trackPush<N extends PushLinks>(notification: N, message: Message
     url === undefined ? undefined : (trackedUrl(url, message) ?? url);
   const tracked: N = { ...notification, url: track(notification.url) };
   if (notification.actions !== undefined) {
-    tracked.actions = notification.actions.map((action) => ({ ...action, url: track(action.url) }));
+    tracked.actions = notification.actions.map((action) =>
+      action.url === undefined ? action : { ...action, url: track(action.url) },
+    );
   }
   if (tracked.url === undefined) delete tracked.url;
   return tracked;
