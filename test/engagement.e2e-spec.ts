@@ -1,3 +1,4 @@
+import { launchChromium } from './support/browser';
 import { createRule, settle, Stack, startStack } from './support/stack';
 import { eventually, identify, product, track } from './support/storefront';
 
@@ -11,6 +12,7 @@ const links = (html: string): string[] => [...html.matchAll(/href="([^"]*)"/g)].
  */
 describe('opens, clicks and last-click attribution, end to end', () => {
   let stack: Stack;
+  let trackedRuleId: string;
   /** Tracked links name the public base; the test reaches the same paths on its own API. */
   const local = (url: string): string => url.replace(stack.config.PUBLIC_BASE_URL, stack.apiUrl);
   const get = (url: string) => fetch(local(url), { redirect: 'manual' });
@@ -83,6 +85,7 @@ describe('opens, clicks and last-click attribution, end to end', () => {
         },
       ],
     });
+    trackedRuleId = ruleId;
     await stack.produce([
       identify({ userId: 'alice' }, { email: 'alice@example.com' }),
       track({ userId: 'alice' }, 'Push Subscription Created', {
@@ -173,5 +176,42 @@ describe('opens, clicks and last-click attribution, end to end', () => {
       { step: 1, opened: 1, clicked: 1, openRate: 1, clickRate: 1 },
       { step: 2, opened: 0, clicked: 1, openRate: 0, clickRate: 1 },
     ]);
+  });
+
+  it('shows the opens, clicks and their rates per rule and step on the dashboard, in Chromium', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(`${stack.apiUrl}/dashboard`);
+      await page.fill('#api-key', 'test-ops-key');
+      await page.click('#login-form button[type=submit]');
+      await page.waitForSelector('#dashboard', { state: 'visible' });
+      await page.waitForFunction(() => (globalThis as any).document.documentElement.dataset.pending === '0');
+      const cells = async (row: string) =>
+        Object.fromEntries(
+          await Promise.all(
+            ['opened', 'openRate', 'clicked', 'clickRate'].map(async (field) => [
+              field,
+              await page.locator(`${row} [data-field=${field}]`).textContent(),
+            ]),
+          ),
+        );
+      const ruleRow = `#funnel-table tr[data-rule-id="${trackedRuleId}"]`;
+      expect(await cells(ruleRow)).toEqual({ opened: '1', openRate: '50.0 %', clicked: '2', clickRate: '100.0 %' });
+      expect(await cells(`${ruleRow} + tr.step-row`)).toEqual({
+        opened: '1',
+        openRate: '100.0 %',
+        clicked: '1',
+        clickRate: '100.0 %',
+      });
+      expect(await cells(`${ruleRow} + tr.step-row + tr.step-row`)).toEqual({
+        opened: '0',
+        openRate: '0.0 %',
+        clicked: '1',
+        clickRate: '100.0 %',
+      });
+    } finally {
+      await browser.close();
+    }
   });
 });
