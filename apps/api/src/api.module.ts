@@ -9,6 +9,7 @@ import { CorrelationModule } from './correlation/correlation.module';
 import { CustomersModule } from './customers/customers.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DispatchesModule } from './dispatches/dispatches.module';
+import { EngagementModule } from './engagement/engagement.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -38,6 +39,7 @@ export class ApiModule {
         EventsModule,
         UnsubscribeModule,
         SurveyModule,
+        EngagementModule,
         DashboardModule,
         SdkModule,
       ],

@@ -24,6 +24,7 @@ export interface HttpResponse {
   headersSent: boolean;
   status(code: number): this;
   setHeader(name: string, value: string): this;
+  end(body?: Buffer | string): void;
   json(body: unknown): this;
   on(event: 'finish', listener: () => void): this;
 }
