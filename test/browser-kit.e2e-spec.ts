@@ -232,6 +232,10 @@ describe('browser kit in a browser', () => {
       ['action-2', 'See Mug'],
     ]);
     expect(typeof payload.tag).toBe('string');
+    // Its links are Beckon's signed redirects, each for this dispatch.
+    const tracked = `${stack.config.PUBLIC_BASE_URL}/c/`;
+    expect(payload.url.startsWith(tracked)).toBe(true);
+    expect(payload.actions.every((action: any) => action.url.startsWith(tracked))).toBe(true);
 
     // That payload, delivered to the worker through the DevTools protocol, is shown.
     const cdp: CDPSession = await context.newCDPSession(page);
@@ -279,8 +283,8 @@ describe('browser kit in a browser', () => {
       },
     ]);
 
-    // A click on the second button opens that button's own link (through Beckon's tracked redirect
-    // when it rewrote it). The page is reloaded first so the worker controls it.
+    // A click on the second button opens that button's own link. The page is reloaded first so the
+    // worker controls it: a click handled without a real click's activation sends an open tab there.
     await page.reload();
     const worker: Worker = await eventually(
       async () => context.serviceWorkers().find((w) => w.url().endsWith('/beckon-sw.js')),
@@ -293,6 +297,20 @@ describe('browser kit in a browser', () => {
       await scope.beckonWorker.handleClick(notification, 'action-2');
     });
     await shop.waitForRequest('/p/mug?button=2');
+    // The worker went through the tracked redirect: the click is recorded on that dispatch.
+    const clicked = await eventually(
+      async () => {
+        const { rows } = await stack.db.query(`SELECT clicks, clicked_at FROM dispatches WHERE id = $1`, [
+          payload.dispatchId,
+        ]);
+        return rows[0]?.clicks === 1 ? rows[0] : undefined;
+      },
+      15_000,
+      'the click to be recorded',
+    );
+    expect(clicked.clicked_at).toBeInstanceOf(Date);
+    const logged = await stack.v1(`/dispatches?ruleId=${rule.id}`);
+    expect(logged.json.items[0]).toMatchObject({ id: payload.dispatchId, clickedAt: expect.any(String) });
     expect(
       await page.evaluate(async () => (await (globalThis as any).navigator.serviceWorker.ready).getNotifications()),
     ).toHaveLength(0);
