@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import { freePort } from './support/free-port';
 import { launchChromium } from './support/browser';
 import { PushSubscriptionJSON } from './support/push-endpoint';
 import { createRule, Stack, startStack } from './support/stack';
@@ -7,15 +7,6 @@ import { eventually, product } from './support/storefront';
 import { startTestShop, TestShop } from './support/test-shop';
 
 const SOURCE_KEY = 'test-source-key';
-
-/** A port nothing listens on yet, so PUBLIC_BASE_URL can name the API before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Stands in for the push service the browser would subscribe at (none is reachable here): the
