@@ -113,6 +113,11 @@ describe('browser kit in a browser', () => {
     const key = await fetch(`${stack.apiUrl}/v1/webpush/public-key`);
     expect(key.status).toBe(200);
     expect(await key.json()).toEqual({ publicKey: stack.config.VAPID_PUBLIC_KEY });
+    const { paths } = (await (await fetch(`${stack.apiUrl}/docs-json`)).json()) as { paths: Record<string, any> };
+    expect(paths['/sdk/{file}'].get.security).toBeUndefined();
+    expect(paths['/v1/webpush/public-key'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/WebPushPublicKey',
+    });
   });
 
   it('asks softly first and never again after the visitor declines', async () => {
@@ -149,6 +154,7 @@ describe('browser kit in a browser', () => {
             body: '{{ cart.item_count }} item in your cart',
             url: '{{ cart.url }}',
             image: '{{ cart.items[0].image_url }}',
+            tag: 'cart-{{ cart.id }}',
             actions: [
               { title: 'Open my cart', url: `${shop.origin}/p/cart` },
               { title: 'See {{ cart.items[0].name }}', url: '{{ cart.items[0].url }}?button=2' },
@@ -222,7 +228,7 @@ describe('browser kit in a browser', () => {
       ['action-1', 'Open my cart'],
       ['action-2', 'See Mug'],
     ]);
-    expect(typeof payload.tag).toBe('string');
+    expect(payload.tag).toBe('cart-c-bea');
     // Its links are Beckon's signed redirects, each for this dispatch.
     const tracked = `${stack.config.PUBLIC_BASE_URL}/c/`;
     expect(payload.url.startsWith(tracked)).toBe(true);

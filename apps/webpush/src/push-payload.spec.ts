@@ -73,13 +73,13 @@ describe('buildPushPayload', () => {
   };
 
   it('carries the image, named actions and the tag', () => {
-    expect(JSON.parse(buildPushPayload(banner, dispatchId, MAX_PUSH_PAYLOAD_BYTES, 'rule-1'))).toEqual({
+    expect(JSON.parse(buildPushPayload({ ...banner, tag: 'cart-1' }, dispatchId))).toEqual({
       ...banner,
       actions: [
         { action: 'action-1', title: 'Open cart', url: 'https://shop/cart' },
         { action: 'action-2', title: 'See the mug', url: 'https://shop/mug' },
       ],
-      tag: 'rule-1',
+      tag: 'cart-1',
       dispatchId,
     });
   });
@@ -118,13 +118,12 @@ describe('buildPushPayload', () => {
           { title: 'a'.repeat(64), url: long },
           { title: 'b'.repeat(64), url: long },
         ],
+        tag: 't'.repeat(64),
       },
       dispatchId,
-      MAX_PUSH_PAYLOAD_BYTES,
-      'topic',
     );
     expect(bytes(payload)).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
-    expect(JSON.parse(payload)).toMatchObject({ url: long, tag: 'topic', title: 'T'.repeat(256) });
+    expect(JSON.parse(payload)).toMatchObject({ url: long, tag: 't'.repeat(64), title: 'T'.repeat(256) });
   });
 
   it('gives up when even an empty title and body do not fit', () => {

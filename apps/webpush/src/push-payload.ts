@@ -33,9 +33,8 @@ export function buildPushPayload(
   notification: Notification,
   dispatchId: string,
   maxBytes = MAX_PUSH_PAYLOAD_BYTES,
-  tag?: string,
 ): string {
-  const { url } = notification;
+  const { url, tag } = notification;
   const actions: PushAction[] | undefined = notification.actions?.map((button, index) => ({
     action: `action-${index + 1}`,
     title: button.title,

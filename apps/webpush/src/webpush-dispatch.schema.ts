@@ -35,6 +35,7 @@ export const webPushDispatchSchema = z.object({
       .array(z.object({ title: z.string(), url: z.string() }))
       .nullish()
       .transform((value) => value ?? undefined),
+    tag: optionalText,
   }),
   ttlSeconds: z.number().int().nonnegative(),
   urgency: z.enum(['very-low', 'low', 'normal', 'high']),

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { PushSubscriptionKeys, WebPushDispatchMessage } from '@beckon/contracts';
 import { DEFAULT_RETRY_POLICY, DeliveryChannel, DeliveryOutcome, RetryPolicy, withRetries } from '@beckon/delivery';
-import { buildPushPayload, MAX_PUSH_PAYLOAD_BYTES, PayloadTooLargeError, pushTopic } from './push-payload';
+import { buildPushPayload, PayloadTooLargeError, pushTopic } from './push-payload';
 import { classifyPushAttempt, PushAttempt, PushVerdict, SubscriptionResult, summarizePush } from './push-response';
 import { PushRequest, PushSender } from './push-sender';
 import { parseWebPushDispatch } from './webpush-dispatch.schema';
@@ -42,13 +42,7 @@ export class WebPushChannel implements DeliveryChannel<WebPushDispatchMessage> {
   async deliver(message: WebPushDispatchMessage): Promise<DeliveryOutcome> {
     let payload: string;
     try {
-      // The tag is the sequence's topic: a later reminder replaces the earlier one on screen, as the Topic header does in the push service.
-      payload = buildPushPayload(
-        message.notification,
-        message.dispatchId,
-        MAX_PUSH_PAYLOAD_BYTES,
-        pushTopic(message.topic),
-      );
+      payload = buildPushPayload(message.notification, message.dispatchId);
     } catch (err) {
       if (!(err instanceof PayloadTooLargeError)) throw err;
       return {

@@ -33,6 +33,8 @@ export interface WebPushDispatchMessage extends DispatchEnvelope {
     icon?: string;
     image?: string;
     actions?: Array<{ title: string; url: string }>;
+    /** Replaces an earlier notification with the same tag on the device. */
+    tag?: string;
   };
   ttlSeconds: number;
   urgency: 'very-low' | 'low' | 'normal' | 'high';

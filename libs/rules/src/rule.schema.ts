@@ -68,6 +68,9 @@ export const webPushContentSchema = z
       .max(MAX_PUSH_ACTIONS)
       .optional()
       .meta({ description: `up to ${MAX_PUSH_ACTIONS} buttons, each opening its own url` }),
+    tag: liquid(64).optional().meta({
+      description: 'a later notification with the same tag replaces this one on the device, e.g. cart-{{ cart.id }}',
+    }),
   })
   .meta({ description: 'Liquid templates of the notification; `title` is required' });
 

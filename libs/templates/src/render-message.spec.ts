@@ -86,6 +86,7 @@ describe('renderWebPush', () => {
         title: 't',
         body: '',
         image: ' {{ cart.url }}&img=1 ',
+        tag: 'cart-{{ cart.items | size }}\n',
         actions: [
           { title: 'Back to {{ cart.items | size }} items', url: '{{ cart.url }}' },
           { title: 'Never mind', url: '{{ cart.nothing }}' },
@@ -97,6 +98,7 @@ describe('renderWebPush', () => {
       title: 't',
       body: '',
       image: 'https://shop.example/cart?id=1&x=2&img=1',
+      tag: 'cart-3',
       // The second button's url rendered empty: a button that opens nothing is left out.
       actions: [{ title: 'Back to 3 items', url: 'https://shop.example/cart?id=1&x=2' }],
     });

@@ -13,6 +13,7 @@ export interface WebPushTemplate {
   icon?: string;
   image?: string;
   actions?: Array<{ title: string; url: string }>;
+  tag?: string;
 }
 
 export interface RenderedEmail {
@@ -29,6 +30,7 @@ export interface RenderedWebPush {
   image?: string;
   /** Absent when the step has none; an action whose url renders empty is left out (a button must open something). */
   actions?: Array<{ title: string; url: string }>;
+  tag?: string;
 }
 
 /** Subjects are one line: a template that renders a newline would otherwise break the header. */
@@ -57,5 +59,6 @@ export function renderWebPush(template: WebPushTemplate, context: TemplateContex
     icon: address(template.icon),
     image: address(template.image),
     actions: actions === undefined || actions.length === 0 ? undefined : actions,
+    tag: template.tag === undefined ? undefined : oneLine(renderText(template.tag, context)) || undefined,
   };
 }

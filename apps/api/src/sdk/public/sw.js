@@ -23,7 +23,7 @@
     if (payload.icon) options.icon = payload.icon;
     if (payload.image) options.image = payload.image;
     if (payload.tag) {
-      // A later step of the same sequence replaces the earlier one, and still rings.
+      // A later notification with the same tag (the next reminder about one cart) replaces this one, and still rings.
       options.tag = payload.tag;
       options.renotify = true;
     }
