@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
-import { freePort } from './support/free-port';
+import { freePort } from './faults/free-port';
 import { launchChromium } from './support/browser';
 import { PushSubscriptionJSON } from './support/push-endpoint';
 import { createRule, Stack, startStack } from './support/stack';

@@ -5,7 +5,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { EmailDispatchMessage, topicNames } from '../libs/contracts/src';
 import { WAVE_PER_SLOT } from '../libs/delivery/src';
-import { freePort } from './support/free-port';
+import { freePort } from './faults/free-port';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 import { createTestDatabase, dropTestDatabase, KAFKA_BROKERS } from './support/test-env';
 

@@ -17,7 +17,7 @@ import {
   PushSubscriptionJSON,
   startPushEndpoint,
 } from './support/push-endpoint';
-import { freePort } from './support/free-port';
+import { freePort } from './faults/free-port';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
 
