@@ -9,8 +9,9 @@ COPY libs ./libs
 COPY scripts ./scripts
 # config/default-caps.json is compiled in (dist/config/); the rest of config/ is for operators.
 COPY config ./config
-# tsc copies no assets: the dashboard's page and scripts go beside its compiled controller.
+# tsc copies no assets: the dashboard's page and scripts, and the browser kit's, go beside their compiled controllers.
 RUN npx tsc -p tsconfig.build.json && cp -r apps/api/src/dashboard/public dist/apps/api/src/dashboard/ \
+  && cp -r apps/api/src/sdk/public dist/apps/api/src/sdk/ \
   && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

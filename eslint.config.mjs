@@ -47,6 +47,14 @@ export default tseslint.config(
     },
   },
   {
+    // The browser kit: classic scripts a shop's page and its service worker load, without a build step.
+    files: ['apps/api/src/sdk/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { self: 'readonly', globalThis: 'readonly', atob: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { EmailDispatchMessage, topicNames } from '../libs/contracts/src';
 import { WAVE_PER_SLOT } from '../libs/delivery/src';
+import { freePort } from './faults/free-port';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 import { createTestDatabase, dropTestDatabase, KAFKA_BROKERS } from './support/test-env';
 
@@ -22,14 +22,6 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

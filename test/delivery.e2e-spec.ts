@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Consumer, IHeaders, Kafka, logLevel, Producer } from 'kafkajs';
@@ -18,6 +17,7 @@ import {
   PushSubscriptionJSON,
   startPushEndpoint,
 } from './support/push-endpoint';
+import { freePort } from './faults/free-port';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 import { createTestDatabase, dropTestDatabase, testConfig } from './support/test-env';
 
@@ -45,14 +45,6 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
   return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('delivery services: email and web push, exactly once as the shopper sees it', () => {

@@ -35,12 +35,14 @@ export interface Stack {
 export interface StackOptions {
   /** Where every service's log lines go (a test reads them back); standard output otherwise. */
   logDestination?: LogDestination;
+  /** Where the API listens (default: any free port); a test whose links must reach it sets PUBLIC_BASE_URL to match. */
+  apiPort?: number;
 }
 
 export async function startStack(
   label: string,
   overrides: Record<string, string> = {},
-  { logDestination }: StackOptions = {},
+  { logDestination, apiPort = 0 }: StackOptions = {},
 ): Promise<Stack> {
   const smtp = await startSmtpSink();
   const push = await startPushEndpoint();
@@ -57,7 +59,7 @@ export async function startStack(
   await db.connect();
 
   const api = await createApiApp(config, { logDestination });
-  await api.listen(0, '127.0.0.1');
+  await api.listen(apiPort, '127.0.0.1');
   const engine = await createEngineApp(config, { logDestination });
   await engine.listen(0, '127.0.0.1');
   const email = await createEmailApp(config, { logDestination });

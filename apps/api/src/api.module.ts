@@ -9,11 +9,13 @@ import { CorrelationModule } from './correlation/correlation.module';
 import { CustomersModule } from './customers/customers.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DispatchesModule } from './dispatches/dispatches.module';
+import { EngagementModule } from './engagement/engagement.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RulesModule } from './rules/rules.module';
+import { SdkModule } from './sdk/sdk.module';
 import { SurveyModule } from './survey/survey.module';
 import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
 
@@ -37,7 +39,9 @@ export class ApiModule {
         EventsModule,
         UnsubscribeModule,
         SurveyModule,
+        EngagementModule,
         DashboardModule,
+        SdkModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

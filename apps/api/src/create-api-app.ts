@@ -4,6 +4,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { BeckonConfig } from '@beckon/config';
 import { loggerFor, ServiceAppOptions } from '@beckon/observability';
 import { ApiModule } from './api.module';
+import { browserCors } from './cors/browser-cors';
+import { parsesAsJson } from './input-safety/content-type-policy';
 import { refuseUnreadableRequest, refuseUnstorableBody } from './input-safety/input-safety.middleware';
 import { setupOpenApi } from './openapi/setup-openapi';
 
@@ -24,10 +26,19 @@ export async function createApiApp(config: BeckonConfig, options: ServiceAppOpti
       logger,
       bodyParser: true,
     });
-    // Order matters: the request target and content type are checked before anything parses them,
-    // the parsed body before any route reads it.
+    // Order matters: CORS answers a preflight before anything else; the request target and content
+    // type are checked before anything parses them, the parsed body before any route reads it.
+    app.use(browserCors(config.CORS_ORIGINS));
     app.use(refuseUnreadableRequest);
-    app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+    app.useBodyParser('json', {
+      limit: JSON_BODY_LIMIT,
+      type: (request: { url: string; headers: { 'content-type'?: string } }) =>
+        parsesAsJson(request.url, request.headers['content-type']),
+      // The Segment paths refuse bodies over Segment's own batch limit, well under this parser's.
+      verify: (request: { bodyBytes?: number }, _response: unknown, body: Buffer) => {
+        request.bodyBytes = body.length;
+      },
+    });
     // RFC 8058 one-click POSTs are form-encoded and tiny.
     app.useBodyParser('urlencoded', { limit: '10kb', extended: false });
     app.use(refuseUnstorableBody);

@@ -6,6 +6,7 @@ import { HealthController, HealthModule, MetricsController, MetricsModule } from
 import { PersistenceModule } from '@beckon/persistence';
 import { CareWebhookModule } from './care-webhook/care-webhook.module';
 import { DispatchCountsModule } from './dispatch-counts/dispatch-counts.module';
+import { EngagementModule } from './engagement/engagement.module';
 import { FiringModule } from './firing/firing.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { StorefrontEventsConsumer } from './ingestion/storefront-events.consumer';
@@ -31,6 +32,7 @@ export class EngineModule {
         RestockModule,
         DispatchCountsModule,
         CareWebhookModule,
+        EngagementModule,
       ],
       controllers: [HealthController, MetricsController],
     };

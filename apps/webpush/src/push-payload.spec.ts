@@ -60,6 +60,72 @@ describe('buildPushPayload', () => {
     expect(parsed.title).toMatch(/^T+…$/);
   });
 
+  const banner = {
+    title: 'Hi',
+    body: 'Your cart',
+    url: 'https://shop/c',
+    icon: 'https://shop/i.png',
+    image: 'https://shop/banner.jpg',
+    actions: [
+      { title: 'Open cart', url: 'https://shop/cart' },
+      { title: 'See the mug', url: 'https://shop/mug' },
+    ],
+  };
+
+  it('carries the image, named actions and the tag', () => {
+    expect(JSON.parse(buildPushPayload({ ...banner, tag: 'cart-1' }, dispatchId))).toEqual({
+      ...banner,
+      actions: [
+        { action: 'action-1', title: 'Open cart', url: 'https://shop/cart' },
+        { action: 'action-2', title: 'See the mug', url: 'https://shop/mug' },
+      ],
+      tag: 'cart-1',
+      dispatchId,
+    });
+  });
+
+  it('drops the actions, then the image, then the icon before it shortens any text', () => {
+    const whole = buildPushPayload(banner, dispatchId);
+    const parts = JSON.parse(whole);
+    const without = (...names: string[]) =>
+      bytes(JSON.stringify(Object.fromEntries(Object.entries(parts).filter(([name]) => !names.includes(name)))));
+
+    const noActions = JSON.parse(buildPushPayload(banner, dispatchId, without('actions')));
+    expect(noActions).toEqual({ ...parts, actions: undefined });
+    expect(noActions.body).toBe('Your cart');
+
+    const noImage = JSON.parse(buildPushPayload(banner, dispatchId, without('actions', 'image')));
+    expect(Object.keys(noImage).sort()).toEqual(['body', 'dispatchId', 'icon', 'title', 'url']);
+
+    const textOnly = JSON.parse(buildPushPayload(banner, dispatchId, without('actions', 'image', 'icon')));
+    expect(textOnly).toEqual({ title: 'Hi', body: 'Your cart', url: 'https://shop/c', dispatchId });
+
+    const shortened = buildPushPayload(banner, dispatchId, without('actions', 'image', 'icon') - 3);
+    expect(JSON.parse(shortened)).toMatchObject({ title: 'Hi', url: 'https://shop/c', body: 'You…' }); // 3 bytes fewer, and "…" takes 3
+    expect(JSON.parse(shortened).icon).toBeUndefined();
+  });
+
+  it('keeps a 4 KB budget with the longest image and actions a rule may hold', () => {
+    const long = `https://shop/${'p'.repeat(2_000)}`;
+    const payload = buildPushPayload(
+      {
+        title: 'T'.repeat(256),
+        body: 'é'.repeat(1_024),
+        url: long,
+        icon: long,
+        image: long,
+        actions: [
+          { title: 'a'.repeat(64), url: long },
+          { title: 'b'.repeat(64), url: long },
+        ],
+        tag: 't'.repeat(64),
+      },
+      dispatchId,
+    );
+    expect(bytes(payload)).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
+    expect(JSON.parse(payload)).toMatchObject({ url: long, tag: 't'.repeat(64), title: 'T'.repeat(256) });
+  });
+
   it('gives up when even an empty title and body do not fit', () => {
     expect(() =>
       buildPushPayload({ title: 'x', body: 'y', url: `https://shop/${'u'.repeat(500)}` }, dispatchId, 300),

@@ -11,21 +11,50 @@ const ELLIPSIS = '…';
 
 export class PayloadTooLargeError extends Error {}
 
+type Notification = WebPushDispatchMessage['notification'];
+
+/** A button as the service worker gets it: `action` names it in `notificationclick`, `url` is what it opens. */
+export interface PushAction {
+  action: string;
+  title: string;
+  url: string;
+}
+
+/** Dropped one by one, in this order, before any text is shortened: the words matter more than the decoration. */
+const OPTIONAL_PARTS = ['actions', 'image', 'icon'] as const;
+
 /**
- * The JSON the service worker receives: `{title, body, url, icon, dispatchId}`. When it would exceed
- * `maxBytes` the body is shortened (then the title) on a code-point boundary and ends with "…".
+ * The JSON the service worker receives: `{title, body, url, icon, image, actions, tag, dispatchId}`
+ * (absent parts left out). When it would exceed `maxBytes` the actions, the image and the icon are
+ * dropped in turn; if that is not enough the body is shortened (then the title) on a code-point
+ * boundary and ends with "…". `url` and `tag` always stay: the click and the replacement depend on them.
  */
 export function buildPushPayload(
-  notification: WebPushDispatchMessage['notification'],
+  notification: Notification,
   dispatchId: string,
   maxBytes = MAX_PUSH_PAYLOAD_BYTES,
 ): string {
-  const { url, icon } = notification;
-  const render = (title: string, body: string): string => JSON.stringify({ title, body, url, icon, dispatchId });
+  const { url, tag } = notification;
+  const actions: PushAction[] | undefined = notification.actions?.map((button, index) => ({
+    action: `action-${index + 1}`,
+    title: button.title,
+    url: button.url,
+  }));
+  let extras: { icon?: string; image?: string; actions?: PushAction[] } = {
+    icon: notification.icon,
+    image: notification.image,
+    actions: actions?.length ? actions : undefined,
+  };
+  const render = (title: string, body: string): string =>
+    JSON.stringify({ title, body, url, ...extras, tag, dispatchId });
   const fits = (payload: string): boolean => Buffer.byteLength(payload, 'utf8') <= maxBytes;
 
-  const whole = render(notification.title, notification.body);
-  if (fits(whole)) return whole;
+  if (fits(render(notification.title, notification.body))) return render(notification.title, notification.body);
+  for (const part of OPTIONAL_PARTS) {
+    if (extras[part] === undefined) continue;
+    extras = { ...extras, [part]: undefined };
+    if (fits(render(notification.title, notification.body))) return render(notification.title, notification.body);
+  }
   const body = longestFitting(notification.body, (text) => fits(render(notification.title, text)));
   if (body !== undefined) return render(notification.title, body);
   const title = longestFitting(notification.title, (text) => fits(render(text, '')));

@@ -25,7 +25,18 @@ export const webPushDispatchSchema = z.object({
   ...dispatchEnvelopeShape,
   channel: z.literal('webpush'),
   subscriptions: z.array(pushSubscriptionSchema).min(1),
-  notification: z.object({ title: z.string(), body: z.string(), url: optionalText, icon: optionalText }),
+  notification: z.object({
+    title: z.string(),
+    body: z.string(),
+    url: optionalText,
+    icon: optionalText,
+    image: optionalText,
+    actions: z
+      .array(z.object({ title: z.string(), url: z.string() }))
+      .nullish()
+      .transform((value) => value ?? undefined),
+    tag: optionalText,
+  }),
   ttlSeconds: z.number().int().nonnegative(),
   urgency: z.enum(['very-low', 'low', 'normal', 'high']),
   topic: z.string(),

@@ -54,6 +54,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('knows the source role (write keys) and reads CORS_ORIGINS as exact origins', () => {
+    expect(loadConfig({ API_KEYS: 'source:pk_1' }).API_KEYS).toEqual([{ role: 'source', key: 'pk_1' }]);
+    expect(loadConfig({}).CORS_ORIGINS).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://shop.example.com, http://127.0.0.1:8080/' }).CORS_ORIGINS).toEqual([
+      'https://shop.example.com',
+      'http://127.0.0.1:8080',
+    ]);
+    for (const value of ['*', 'shop.example.com', 'https://shop.example.com/path', 'ftp://x.example'])
+      expect(errorOf(() => loadConfig({ CORS_ORIGINS: value })).message).toContain('CORS_ORIGINS');
+  });
+
   it('keeps colons inside a key and tolerates spaces around entries', () => {
     expect(loadConfig({ API_KEYS: ' ops:a:b:c , marketer:x ' }).API_KEYS).toEqual([
       { role: 'ops', key: 'a:b:c' },

@@ -8,6 +8,30 @@ const csv = (value: string): string[] =>
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
 
+/** marketer: everything; ops: read-only; source: a write key that may only send events (CONTRACT.md §5). */
+export const API_ROLES = ['marketer', 'ops', 'source'] as const;
+export type ApiRoleName = (typeof API_ROLES)[number];
+
+/** Browser origins (scheme://host[:port]) allowed to call the intake paths; compared exactly. */
+const originListSchema = z
+  .string()
+  .default('')
+  .transform((value, ctx) =>
+    csv(value).map((entry) => {
+      let origin: string | null = null;
+      try {
+        const url = new URL(entry);
+        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.replace(/\/$/, ''))
+          origin = url.origin;
+      } catch {
+        origin = null;
+      }
+      if (origin === null)
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin such as https://shop.example.com` });
+      return origin ?? entry;
+    }),
+  );
+
 const apiKeySchema = z
   .string()
   .default('')
@@ -15,13 +39,13 @@ const apiKeySchema = z
     csv(value).map((entry) => {
       const [role, ...rest] = entry.split(':');
       const key = rest.join(':');
-      if ((role !== 'marketer' && role !== 'ops') || key.length === 0) {
+      if (!API_ROLES.includes(role as ApiRoleName) || key.length === 0) {
         ctx.addIssue({
           code: 'custom',
-          message: `"${entry}" is not role:key with role marketer or ops`,
+          message: `"${entry}" is not role:key with role marketer or ops or source`,
         });
       }
-      return { role: role as 'marketer' | 'ops', key };
+      return { role: role as ApiRoleName, key };
     }),
   );
 
@@ -72,6 +96,8 @@ export const configSchema = z.object({
    */
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(256),
   API_KEYS: apiKeySchema,
+  /** Shop origins whose pages may call the intake paths and the VAPID key from a browser (CORS); unset: none. */
+  CORS_ORIGINS: originListSchema,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),

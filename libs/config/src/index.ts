@@ -6,6 +6,8 @@ export {
   loadConfig,
   requireConfig,
   HHMM_PATTERN,
+  API_ROLES,
+  ApiRoleName,
 } from './beckon-config';
 export { BECKON_CONFIG, ConfigModule } from './config.module';
 export { defaultLogFormat, LogAudience, LogFormat } from './log-format';

@@ -5,3 +5,13 @@ export type { Consent, ConsentChannel, Unsubscribe } from './unsubscribe-rule';
 export { applyUnsubscribes } from './apply-unsubscribes';
 export { createSurveyToken, surveyUrl, verifySurveyToken } from './survey-token';
 export type { SurveyClaim } from './survey-token';
+export {
+  clickUrl,
+  createClickToken,
+  createOpenToken,
+  isTrackableUrl,
+  openPixelUrl,
+  verifyClickToken,
+  verifyOpenToken,
+} from './engagement-token';
+export type { ClickClaim } from './engagement-token';

@@ -26,7 +26,16 @@ export interface PushSubscriptionKeys {
 export interface WebPushDispatchMessage extends DispatchEnvelope {
   channel: 'webpush';
   subscriptions: PushSubscriptionKeys[];
-  notification: { title: string; body: string; url?: string; icon?: string };
+  notification: {
+    title: string;
+    body: string;
+    url?: string;
+    icon?: string;
+    image?: string;
+    actions?: Array<{ title: string; url: string }>;
+    /** Replaces an earlier notification with the same tag on the device. */
+    tag?: string;
+  };
   ttlSeconds: number;
   urgency: 'very-low' | 'low' | 'normal' | 'high';
   /** Same topic for every step of one sequence, so a later reminder replaces the earlier one on the device. */

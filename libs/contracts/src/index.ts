@@ -8,3 +8,5 @@ export type {
 } from './dispatch-messages';
 export { consumerGroup, CORRELATION_HEADER, topicNames } from './topics';
 export type { TopicNames } from './topics';
+export { parseEngagementRecord } from './engagement';
+export type { EngagementRecord } from './engagement';

@@ -5,6 +5,8 @@ export interface TopicNames {
   webPushDispatch: string;
   emailDeadLetter: string;
   webPushDeadLetter: string;
+  /** Opens and clicks the API heard, on their way to the engine that writes them (CONTRACT §6). */
+  engagement: string;
 }
 
 export function topicNames(eventsTopic: string, internalPrefix: string): TopicNames {
@@ -15,6 +17,7 @@ export function topicNames(eventsTopic: string, internalPrefix: string): TopicNa
     webPushDispatch: `${internalPrefix}.dispatch.webpush`,
     emailDeadLetter: `${internalPrefix}.dispatch.email.dlq`,
     webPushDeadLetter: `${internalPrefix}.dispatch.webpush.dlq`,
+    engagement: `${internalPrefix}.engagement`,
   };
 }
 

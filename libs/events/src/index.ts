@@ -1,5 +1,13 @@
 export { isTrack, MAX_EVENT_BYTES, parseStorefrontEvent } from './parse-storefront-event';
-export type { IdentifyEvent, ParseResult, StorefrontEvent, TrackEvent } from './parse-storefront-event';
+export type {
+  AliasEvent,
+  IdentifyEvent,
+  PageEvent,
+  ParseResult,
+  StorefrontEvent,
+  TrackEvent,
+} from './parse-storefront-event';
+export { isMarkedUntrusted, markUntrusted, UNTRUSTED_SOURCE } from './event-trust';
 export {
   CATALOG_EVENTS,
   envelopeSchema,

@@ -105,7 +105,7 @@ describe('parseStorefrontEvent: envelope', () => {
   });
 
   it('refuses an unknown type', () => {
-    expect(parseStorefrontEvent(JSON.stringify({ ...envelope(), type: 'page' })).ok).toBe(false);
+    expect(parseStorefrontEvent(JSON.stringify({ ...envelope(), type: 'screen' })).ok).toBe(false);
   });
 
   it('refuses a message over 1 MB, counting bytes rather than characters', () => {

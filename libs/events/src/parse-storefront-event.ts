@@ -8,6 +8,7 @@ import {
   Traits,
   traitsSchema,
 } from './storefront-event.schema';
+import { isMarkedUntrusted } from './event-trust';
 import { storableJson } from './storable-json';
 
 export const MAX_EVENT_BYTES = 1024 * 1024;
@@ -19,6 +20,8 @@ interface EventBase {
   anonymousId: string | null;
   timezone: string | null;
   locale: string | null;
+  /** Sent with a write key (see event-trust.ts): may not change a known customer's contact traits. */
+  untrusted?: true;
 }
 
 export interface IdentifyEvent extends EventBase {
@@ -34,7 +37,21 @@ export interface TrackEvent<E extends string = string> extends EventBase {
   properties: E extends KnownTrackEvent ? z.output<(typeof trackSchemas)[E]> : Record<string, unknown>;
 }
 
-export type StorefrontEvent = IdentifyEvent | TrackEvent;
+/** A page view: counts as activity (timeline, last seen) and nothing else. */
+export interface PageEvent extends EventBase {
+  type: 'page';
+  name: string | null;
+  properties: Record<string, unknown>;
+}
+
+/** The visitor known by the anonymousId `previousId` is `userId`: merged as an identify carrying both. */
+export interface AliasEvent extends EventBase {
+  type: 'alias';
+  userId: string;
+  previousId: string;
+}
+
+export type StorefrontEvent = IdentifyEvent | TrackEvent | PageEvent | AliasEvent;
 
 /**
  * `text` is the JSON to store for an accepted event: the message itself, or its repaired form when a
@@ -125,12 +142,22 @@ function validate(json: unknown): { ok: true; event: StorefrontEvent } | { ok: f
     anonymousId: raw.anonymousId ?? null,
     timezone: raw.context?.timezone ?? null,
     locale: raw.context?.locale ?? null,
+    ...(isMarkedUntrusted(raw.context) ? { untrusted: true as const } : {}),
   };
   if (base.timezone !== null && !isValidTimezone(base.timezone)) {
     return {
       ok: false,
       reason: `context.timezone: unknown IANA time zone "${base.timezone}"`,
     };
+  }
+
+  if (raw.type === 'alias') {
+    return { ok: true, event: { ...base, type: 'alias', userId: raw.userId, previousId: raw.previousId } };
+  }
+  if (raw.type === 'page') {
+    if (base.userId === null && base.anonymousId === null)
+      return { ok: false, reason: 'userId or anonymousId is required' };
+    return { ok: true, event: { ...base, type: 'page', name: raw.name ?? null, properties: raw.properties } };
   }
 
   if (raw.type === 'identify') {

@@ -152,7 +152,28 @@ export const trackEnvelopeSchema = z.looseObject({
   properties: z.looseObject({}).default({}),
 });
 
-export const envelopeSchema = z.discriminatedUnion('type', [identifySchema, trackEnvelopeSchema]);
+/** A page view (Segment `page`): activity on the timeline, nothing else. */
+export const pageSchema = z.looseObject({
+  type: z.literal('page'),
+  ...envelope,
+  name: z.string().max(255).optional().nullable(),
+  properties: z.looseObject({}).default({}),
+});
+
+/** Segment `alias`: the visitor known as `previousId` (their anonymousId) is `userId` from now on. */
+export const aliasSchema = z.looseObject({
+  type: z.literal('alias'),
+  ...envelope,
+  userId: id,
+  previousId: id,
+});
+
+export const envelopeSchema = z.discriminatedUnion('type', [
+  identifySchema,
+  trackEnvelopeSchema,
+  pageSchema,
+  aliasSchema,
+]);
 
 /** Identify traits as we store them; camelCase twins are folded into snake_case. */
 export const traitsSchema = z.object({

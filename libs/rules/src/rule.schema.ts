@@ -5,6 +5,7 @@ import { parseIsoDuration } from './iso-duration';
 import { quietHoursSchema } from './caps/caps.schema';
 import { DEFAULT_ATTRIBUTION_WINDOWS, MAX_ATTRIBUTION_DAYS } from './attribution';
 import { MAX_HOLDOUT_PERCENT } from './holdout';
+import { ATTRIBUTION_MODELS } from './engagement';
 
 export const TRIGGERS = [
   'abandoned_cart',
@@ -50,12 +51,26 @@ export const emailContentSchema = z
   })
   .meta({ description: 'Liquid templates; `subject` and `html` or `text` are required' });
 
+/** Chrome shows two action buttons at most; more would be dropped on the device. */
+export const MAX_PUSH_ACTIONS = 2;
+
 export const webPushContentSchema = z
   .strictObject({
     title: liquid(256).pipe(z.string().min(1)),
     body: liquid(1024).default(''),
     url: liquid(2048).optional(),
     icon: liquid(2048).optional(),
+    image: liquid(2048).optional().meta({
+      description: 'a banner image URL, e.g. {{ cart.items[0].image_url }}',
+    }),
+    actions: z
+      .array(z.strictObject({ title: liquid(64).pipe(z.string().min(1)), url: liquid(2048) }))
+      .max(MAX_PUSH_ACTIONS)
+      .optional()
+      .meta({ description: `up to ${MAX_PUSH_ACTIONS} buttons, each opening its own url` }),
+    tag: liquid(64).optional().meta({
+      description: 'a later notification with the same tag replaces this one on the device, e.g. cart-{{ cart.id }}',
+    }),
   })
   .meta({ description: 'Liquid templates of the notification; `title` is required' });
 
@@ -259,6 +274,24 @@ const common = {
       description: `ISO 8601 duration per channel, more than zero and at most ${MAX_ATTRIBUTION_DAYS} days: an order within that time after a sent message of the channel is attributed to the latest such message (last touch)`,
     })
     .default({ ...DEFAULT_ATTRIBUTION_WINDOWS }),
+  /** Absent: both tracked (CONTRACT §6); shown only when set, as stored. */
+  tracking: z
+    .strictObject({ clicks: z.boolean().optional(), opens: z.boolean().optional() })
+    .meta({
+      description:
+        'clicks (default true): links in the email html and the push url and action urls go through a signed GET /c/{token} that records the click, then redirects (unsubscribe and survey links never do); opens (default true): emails carry a 1×1 pixel GET /o/{token}',
+      example: { clicks: true, opens: false },
+    })
+    .optional(),
+  /** Absent: last touch, as before clicks were tracked. */
+  attribution: z
+    .strictObject({ model: z.enum(ATTRIBUTION_MODELS) })
+    .meta({
+      description:
+        'model (default last_touch): last_touch credits an order to the latest message sent before it within its window; under last_click this rule’s messages are credited only if they were clicked before the order',
+      example: { model: 'last_click' },
+    })
+    .optional(),
 };
 
 export const ruleInputSchema = z.discriminatedUnion('trigger', [

@@ -80,6 +80,35 @@ describe('renderWebPush', () => {
     expect(rendered).toEqual({ title: 't', body: '' });
   });
 
+  it('renders the banner image and the action buttons with Liquid', () => {
+    const rendered = renderWebPush(
+      {
+        title: 't',
+        body: '',
+        image: ' {{ cart.url }}&img=1 ',
+        tag: 'cart-{{ cart.items | size }}\n',
+        actions: [
+          { title: 'Back to {{ cart.items | size }} items', url: '{{ cart.url }}' },
+          { title: 'Never mind', url: '{{ cart.nothing }}' },
+        ],
+      },
+      context,
+    );
+    expect(rendered).toEqual({
+      title: 't',
+      body: '',
+      image: 'https://shop.example/cart?id=1&x=2&img=1',
+      tag: 'cart-3',
+      // The second button's url rendered empty: a button that opens nothing is left out.
+      actions: [{ title: 'Back to 3 items', url: 'https://shop.example/cart?id=1&x=2' }],
+    });
+  });
+
+  it('leaves actions out when none renders a url', () => {
+    const rendered = renderWebPush({ title: 't', body: '', actions: [{ title: 'x', url: ' ' }] }, context);
+    expect(rendered.actions).toBeUndefined();
+  });
+
   it('collapses newlines in the title', () => {
     expect(renderWebPush({ title: 'a\nb', body: '' }, context).title).toBe('a b');
   });

@@ -11,6 +11,9 @@ export interface WebPushTemplate {
   body: string;
   url?: string;
   icon?: string;
+  image?: string;
+  actions?: Array<{ title: string; url: string }>;
+  tag?: string;
 }
 
 export interface RenderedEmail {
@@ -24,6 +27,10 @@ export interface RenderedWebPush {
   body: string;
   url?: string;
   icon?: string;
+  image?: string;
+  /** Absent when the step has none; an action whose url renders empty is left out (a button must open something). */
+  actions?: Array<{ title: string; url: string }>;
+  tag?: string;
 }
 
 /** Subjects are one line: a template that renders a newline would otherwise break the header. */
@@ -38,12 +45,20 @@ export function renderEmail(template: EmailTemplate, context: TemplateContext): 
 }
 
 export function renderWebPush(template: WebPushTemplate, context: TemplateContext): RenderedWebPush {
-  const url = template.url === undefined ? undefined : renderText(template.url, context).trim();
-  const icon = template.icon === undefined ? undefined : renderText(template.icon, context).trim();
+  const address = (source: string | undefined): string | undefined => {
+    const rendered = source === undefined ? undefined : renderText(source, context).trim();
+    return rendered === '' ? undefined : rendered;
+  };
+  const actions = template.actions
+    ?.map((action) => ({ title: oneLine(renderText(action.title, context)), url: address(action.url) }))
+    .filter((action): action is { title: string; url: string } => action.url !== undefined && action.title !== '');
   return {
     title: oneLine(renderText(template.title, context)),
     body: renderText(template.body, context).trim(),
-    url: url === '' ? undefined : url,
-    icon: icon === '' ? undefined : icon,
+    url: address(template.url),
+    icon: address(template.icon),
+    image: address(template.image),
+    actions: actions === undefined || actions.length === 0 ? undefined : actions,
+    tag: template.tag === undefined ? undefined : oneLine(renderText(template.tag, context)) || undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ApiRoleName } from '@beckon/config';
 
-export type ApiRole = 'marketer' | 'ops';
+export type ApiRole = ApiRoleName;
 
 interface StoredKey {
   role: ApiRole;

@@ -11,6 +11,12 @@ export interface HttpRequest {
   route?: { path?: string };
   /** Set by CorrelationMiddleware on every request. */
   correlationId?: string;
+  /** Bytes of the JSON body as received, recorded by the JSON parser (the Segment paths limit them). */
+  bodyBytes?: number;
+  /** The parsed body (body-parser), when the route reads one. */
+  body?: unknown;
+  /** The role of the key the request presented, set by ApiKeyGuard on routes that need one. */
+  apiRole?: 'marketer' | 'ops' | 'source';
 }
 
 export interface HttpResponse {
@@ -18,6 +24,7 @@ export interface HttpResponse {
   headersSent: boolean;
   status(code: number): this;
   setHeader(name: string, value: string): this;
+  end(body?: Buffer | string): void;
   json(body: unknown): this;
   on(event: 'finish', listener: () => void): this;
 }

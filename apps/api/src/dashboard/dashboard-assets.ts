@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { DISPATCH_STATUSES } from '@beckon/contracts';
 import { CHANNELS } from '@beckon/rules';
+import { publicDir } from '../common/asset-dir';
 
 export interface DashboardAsset {
   body: string;
@@ -13,17 +14,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
 };
-
-/**
- * Where the page's files are. `tsc` copies no assets, so a compiled API (dist/apps/api/src/dashboard)
- * falls back to the source tree next to it; the Docker image copies them beside the compiled controller.
- */
-function publicDir(): string {
-  const beside = join(__dirname, 'public');
-  const source = join(__dirname.replace(`${sep}dist${sep}apps${sep}`, `${sep}apps${sep}`), 'public');
-  for (const dir of [beside, source]) if (existsSync(join(dir, 'index.html'))) return dir;
-  throw new Error(`dashboard assets not found in ${beside} nor ${source}`);
-}
 
 /** Chart.js's UMD build from node_modules (no CDN: the page must work on a machine without internet). */
 function chartUmdPath(): string {
@@ -45,7 +35,7 @@ function renderIndex(html: string): string {
  * one stops the API at boot rather than showing ops a broken page later.
  */
 export function loadDashboardAssets(): Map<string, DashboardAsset> {
-  const dir = publicDir();
+  const dir = publicDir(__dirname, 'index.html');
   const files = readdirSync(dir)
     .filter((name) => CONTENT_TYPES[extname(name)] !== undefined)
     .map((name): [string, string] => [name, join(dir, name)]);

@@ -241,3 +241,40 @@ describe('dashboard stats model', () => {
     expect(rules.find((rule) => rule.ruleId === RULE_A)?.nps).toBeUndefined();
   });
 });
+
+describe('funnel: opens and clicks', () => {
+  it('passes the rule’s opens and clicks through and puts each step’s on its step', () => {
+    const stats: Stats = {
+      since: '2026-11-01T00:00:00.000Z',
+      until: '2026-11-02T00:00:00.000Z',
+      rows: [{ ruleId: 'r-1', channel: 'email', status: 'sent', count: 4 }],
+      rules: [
+        {
+          ruleId: 'r-1',
+          name: 'Cart',
+          trigger: 'abandoned_cart',
+          holdoutPercent: 0,
+          triggered: 4,
+          sent: 4,
+          conversions: 0,
+          revenue: 0,
+          conversionRate: 0,
+          steps: [{ step: 1, triggered: 4, sent: 4, failed: 0, suppressed: 0, conversions: 0, revenue: 0, conversionRate: 0 }],
+          holdout: {
+            messaged: { customers: 4, conversions: 0, revenue: 0, conversionRate: 0 },
+            heldOut: { customers: 0, conversions: 0, revenue: 0, conversionRate: 0 },
+            uplift: null,
+          },
+          opened: 2,
+          clicked: 1,
+          openRate: 0.5,
+          clickRate: 0.25,
+          stepEngagement: [{ step: 1, opened: 2, clicked: 1, openRate: 0.5, clickRate: 0.25 }],
+        },
+      ],
+    };
+    const [rule] = funnel(stats);
+    expect(rule).toMatchObject({ opened: 2, clicked: 1, openRate: 0.5, clickRate: 0.25 });
+    expect(rule.steps?.[0]).toMatchObject({ step: 1, opened: 2, clicked: 1, openRate: 0.5, clickRate: 0.25 });
+  });
+});

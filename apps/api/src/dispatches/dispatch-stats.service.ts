@@ -10,6 +10,7 @@ import {
   CountRow,
   countsQuery,
 } from './dispatch-counts.query';
+import { StepEngagementCount, withEngagement } from './engagement-stats';
 import { asksSurvey, foldNps, NpsPoint, npsQuery, NpsScoreRow, withNps } from './nps-stats';
 
 export interface DispatchStatsRow {
@@ -59,12 +60,13 @@ export class DispatchStatsService {
   constructor(private readonly db: DataSource) {}
 
   async stats(query: DispatchStatsQuery): Promise<DispatchStats> {
-    const [rules, counts, conversions, groups, answers] = await Promise.all([
+    const [rules, counts, conversions, groups, answers, engaged] = await Promise.all([
       this.rules(query.ruleId),
       this.counts(query),
       this.conversions(query),
       this.groups(query),
       this.answers(query),
+      this.engaged(query),
     ]);
     const nps = foldNps(answers);
     const of = (set: number) => counts.filter((row) => row.grouping_set === set);
@@ -88,21 +90,24 @@ export class DispatchStatsService {
         count: row.count,
       })),
       reasons: reasonCounts(rows),
-      rules: withNps(
-        ruleFunnels(
-          rules.map(toRuleInfo),
-          of(BY_RULE_STEP_STATUS).map((row) => ({
-            ruleId: row.rule_id as string,
-            step: row.step as number,
-            status: row.status,
-            count: row.count,
-          })),
-          conversions,
-          groups,
-          // A survey answered in the range lists its rule even when the messages went out before it.
-          (rule) => active.has(rule.id) || rule.id === query.ruleId || (asksSurvey(rule) && nps.byRule.has(rule.id)),
+      rules: withEngagement(
+        withNps(
+          ruleFunnels(
+            rules.map(toRuleInfo),
+            of(BY_RULE_STEP_STATUS).map((row) => ({
+              ruleId: row.rule_id as string,
+              step: row.step as number,
+              status: row.status,
+              count: row.count,
+            })),
+            conversions,
+            groups,
+            // A survey answered in the range lists its rule even when the messages went out before it.
+            (rule) => active.has(rule.id) || rule.id === query.ruleId || (asksSurvey(rule) && nps.byRule.has(rule.id)),
+          ),
+          nps.byRule,
         ),
-        nps.byRule,
+        engaged,
       ),
       nps: nps.shop,
       npsSeries: nps.series,
@@ -162,6 +167,23 @@ export class DispatchStatsService {
       converted: row.converted,
       revenue: row.revenue,
     }));
+  }
+
+  /**
+   * Dispatches created in the range opened or clicked, per rule and step: read from the partial
+   * index of engaged dispatches, never the messages nobody opened.
+   */
+  private async engaged(query: DispatchStatsQuery): Promise<StepEngagementCount[]> {
+    const params: unknown[] = [query.since, query.until];
+    const byRule = query.ruleId === undefined ? '' : `AND rule_id = $${params.push(query.ruleId)}`;
+    const rows: Array<{ rule_id: string; step: number; opened: number; clicked: number }> = await this.db.query(
+      `SELECT rule_id, step, count(opened_at)::int AS opened, count(clicked_at)::int AS clicked
+         FROM dispatches
+        WHERE (opened_at IS NOT NULL OR clicked_at IS NOT NULL) AND created_at >= $1 AND created_at < $2 ${byRule}
+        GROUP BY rule_id, step`,
+      params,
+    );
+    return rows.map((row) => ({ ruleId: row.rule_id, step: row.step, opened: row.opened, clicked: row.clicked }));
   }
 
   /** Orders recorded against dispatches created in the range (and of the rule asked for). */

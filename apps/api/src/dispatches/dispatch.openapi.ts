@@ -14,6 +14,19 @@ const reason = nullable({
     'short machine-readable cause: capped:email:16h (capped:<cap channel>:<window>), quiet_hours, unsubscribed, no_address, smtp:550, push:410, ...',
 });
 
+const ENGAGEMENT_FIELDS = ['opened', 'clicked', 'openRate', 'clickRate'];
+const engagement: Record<string, SchemaObject> = {
+  opened: {
+    type: 'integer',
+    minimum: 0,
+    description:
+      'sent messages whose open pixel was loaded at least once: a weak signal (mail privacy proxies load every image; pushes have no pixel), shown apart from clicks',
+  },
+  clicked: { type: 'integer', minimum: 0, description: 'sent messages with at least one tracked link followed' },
+  openRate: { type: 'number', minimum: 0, description: 'opened / sent (0 when nothing was sent); weak, see opened' },
+  clickRate: { type: 'number', minimum: 0, description: 'clicked / sent (0 when nothing was sent)' },
+};
+
 const FUNNEL_FIELDS = ['triggered', 'sent', 'conversions', 'revenue', 'conversionRate'];
 const funnel: Record<string, SchemaObject> = {
   triggered: {
@@ -62,6 +75,17 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
       updatedAt: isoDateTime,
       dueAt: nullable({ ...isoDateTime, description: 'when a scheduled or deferred step will fire' }),
       sentAt: nullable(isoDateTime),
+      openedAt: {
+        ...isoDateTime,
+        description:
+          'present once the email’s open pixel was loaded: the first time. A weak signal: mail privacy proxies load every image',
+      },
+      clickedAt: { ...isoDateTime, description: 'present once a tracked link of the message was followed: the first time' },
+      clicks: {
+        type: 'integer',
+        minimum: 1,
+        description: 'present with clickedAt: every click on the message’s tracked links, repeats included',
+      },
       correlationId: nullable({
         type: 'string',
         description:
@@ -175,14 +199,34 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
   RuleStats: {
     type: 'object',
     description: 'a rule’s funnel over the range: totals of its steps, the steps, and its holdout comparison',
-    required: [...FUNNEL_FIELDS, 'ruleId', 'name', 'trigger', 'holdoutPercent', 'steps', 'holdout'],
+    required: [
+      ...FUNNEL_FIELDS,
+      ...ENGAGEMENT_FIELDS,
+      'ruleId',
+      'name',
+      'trigger',
+      'holdoutPercent',
+      'steps',
+      'stepEngagement',
+      'holdout',
+    ],
     properties: {
       ruleId: { type: 'string', format: 'uuid' },
       name: { type: 'string' },
       trigger: { type: 'string' },
       holdoutPercent: { type: 'number', minimum: 0, maximum: MAX_HOLDOUT_PERCENT },
       ...funnel,
+      ...engagement,
       steps: { type: 'array', items: ref('StepStats') },
+      stepEngagement: {
+        type: 'array',
+        description: 'opens and clicks of each entry of `steps`, in the same order',
+        items: {
+          type: 'object',
+          required: ['step', ...ENGAGEMENT_FIELDS],
+          properties: { step: { type: 'integer', minimum: 1 }, ...engagement },
+        },
+      },
       holdout: {
         type: 'object',
         required: ['messaged', 'heldOut', 'uplift'],

@@ -13,6 +13,9 @@ export interface DispatchRow {
   due_at: Date | null;
   sent_at: Date | null;
   correlation_id: string | null;
+  opened_at: Date | null;
+  clicked_at: Date | null;
+  clicks: number;
 }
 
 export interface DispatchView {
@@ -36,6 +39,13 @@ export interface DispatchView {
   sentAt: Date | null;
   /** The storefront event (messageId), API request or scan that started the sequence; also in the services' log lines. */
   correlationId: string | null;
+  /**
+   * First open and first click (CONTRACT §6), and how many clicks in all. Absent until they happen,
+   * as fallbackReason is, so a message nobody engaged with reads as it always has.
+   */
+  openedAt?: Date;
+  clickedAt?: Date;
+  clicks?: number;
 }
 
 /** Column list for raw dispatch queries; `alias` is the table alias used in the FROM clause. */
@@ -54,6 +64,9 @@ export function dispatchColumns(alias: string): string {
     'due_at',
     'sent_at',
     'correlation_id',
+    'opened_at',
+    'clicked_at',
+    'clicks',
   ]
     .map((column) => `${alias}.${column}`)
     .join(', ');
@@ -75,5 +88,7 @@ export function toDispatchView(row: DispatchRow): DispatchView {
     dueAt: row.due_at,
     sentAt: row.sent_at,
     correlationId: row.correlation_id,
+    ...(row.opened_at === null ? {} : { openedAt: row.opened_at }),
+    ...(row.clicked_at === null ? {} : { clickedAt: row.clicked_at, clicks: row.clicks }),
   };
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { HttpResponse } from '../common/http-types';
+import type { HttpRequest, HttpResponse } from '../common/http-types';
+import { isSegmentPath } from '../common/intake-paths';
 
 export interface ErrorBody {
   statusCode: number;
@@ -88,6 +89,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<HttpResponse>();
     const body = toErrorBody(exception);
+    // Segment's senders know a too-large request as a 400 (and do not retry it), as Segment answers.
+    if (body.statusCode === 413 && isSegmentPath(host.switchToHttp().getRequest<HttpRequest>().url)) {
+      body.statusCode = 400;
+      body.error = reasonPhrase(400);
+    }
     if (exception instanceof HttpException) {
       if (body.statusCode >= 500) this.logger.warn(`${body.statusCode}: ${exception.message}`);
     } else if (body.statusCode >= 500) {

@@ -1,6 +1,8 @@
-import { CATALOG_EVENTS, parseStorefrontEvent, StorefrontEvent } from '@beckon/events';
+import { ForbiddenException } from '@nestjs/common';
+import { CATALOG_EVENTS, markUntrusted, parseStorefrontEvent, StorefrontEvent } from '@beckon/events';
 import type { FieldError } from '@beckon/rules';
 import { ValidationFailedException } from '../errors/validation-failed.exception';
+import { refusedToSourceKey } from './source-policy';
 
 export const MAX_BATCH = 500;
 
@@ -9,7 +11,18 @@ export interface OutgoingEvent {
   value: string;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+/** Events as a request carries them, with the field name each error should point at. */
+export interface ReceivedEvents {
+  events: unknown[];
+  field: (index: number) => string;
+}
+
+export interface IntakeOptions {
+  /** Sent with a source (write) key: marked untrusted, and only the events a browser may send. */
+  untrusted: boolean;
+}
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -24,16 +37,18 @@ export function partitionKey(event: StorefrontEvent): string {
   return event.userId ?? event.anonymousId ?? event.messageId;
 }
 
-function eventsOf(body: unknown): { events: unknown[]; field: (index: number) => string } {
-  if (isPlainObject(body) && 'batch' in body) {
-    const { batch } = body;
-    if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH) {
-      throw new ValidationFailedException([
-        { field: 'batch', message: `must be an array of 1 to ${MAX_BATCH} events` },
-      ]);
-    }
-    return { events: batch, field: (index) => `batch.${index}` };
+export function batchOf(body: unknown, maxBatch: number): unknown[] | null {
+  if (!isPlainObject(body) || !('batch' in body)) return null;
+  const { batch } = body;
+  if (!Array.isArray(batch) || batch.length === 0 || batch.length > maxBatch) {
+    throw new ValidationFailedException([{ field: 'batch', message: `must be an array of 1 to ${maxBatch} events` }]);
   }
+  return batch;
+}
+
+function eventsOf(body: unknown): ReceivedEvents {
+  const batch = batchOf(body, MAX_BATCH);
+  if (batch !== null) return { events: batch, field: (index) => `batch.${index}` };
   if (isPlainObject(body)) return { events: [body], field: () => '(root)' };
   throw new ValidationFailedException([{ field: '(root)', message: 'send one event object or {"batch": [ ... ]}' }]);
 }
@@ -42,20 +57,37 @@ function eventsOf(body: unknown): { events: unknown[]; field: (index: number) =>
  * Validates every event exactly as the engine's consumer will (same parser, same 1 MB limit), so
  * HTTP callers learn at once what Kafka producers only learn from the dead-letter topic. All or
  * nothing: one invalid event refuses the whole request, and a corrected retry cannot duplicate.
+ * Shared by POST /v1/events and the Segment-compatible paths.
  */
-export function prepareEvents(body: unknown): OutgoingEvent[] {
-  const { events, field } = eventsOf(body);
+export function prepareReceivedEvents({ events, field }: ReceivedEvents, { untrusted }: IntakeOptions): OutgoingEvent[] {
   const errors: FieldError[] = [];
+  const refused: string[] = [];
   const outgoing: OutgoingEvent[] = [];
   events.forEach((event, index) => {
-    const value = JSON.stringify(event);
-    const parsed = isPlainObject(event)
-      ? parseStorefrontEvent(value)
-      : { ok: false as const, reason: 'must be a JSON object' };
+    if (!isPlainObject(event)) {
+      errors.push({ field: field(index), message: 'must be a JSON object' });
+      return;
+    }
+    const parsed = parseStorefrontEvent(JSON.stringify(untrusted ? markUntrusted(event) : event));
+    if (!parsed.ok) {
+      errors.push({ field: field(index), message: parsed.reason });
+      return;
+    }
+    const refusedName = untrusted ? refusedToSourceKey(parsed.event) : null;
+    if (refusedName !== null) refused.push(`${refusedName} (${field(index)})`);
     // The parser's text: a lone surrogate already repaired, so the topic carries what will be stored.
-    if (parsed.ok) outgoing.push({ key: partitionKey(parsed.event), value: parsed.text });
-    else errors.push({ field: field(index), message: parsed.reason });
+    outgoing.push({ key: partitionKey(parsed.event), value: parsed.text });
   });
+  if (refused.length > 0) {
+    throw new ForbiddenException(
+      `a source (write) key may not send ${refused.join(', ')}: send it with a marketer key or over Kafka; nothing was taken`,
+    );
+  }
   if (errors.length > 0) throw new ValidationFailedException(errors);
   return outgoing;
+}
+
+/** POST /v1/events: one event or {"batch": [...]}. */
+export function prepareEvents(body: unknown, options: IntakeOptions = { untrusted: false }): OutgoingEvent[] {
+  return prepareReceivedEvents(eventsOf(body), options);
 }

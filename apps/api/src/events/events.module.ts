@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EventsController } from './events.controller';
 import { EventsPublisher } from './events.publisher';
+import { SegmentController } from './segment.controller';
 
 @Module({
-  controllers: [EventsController],
+  controllers: [EventsController, SegmentController],
   providers: [EventsPublisher],
   // Survey answers take the same path as POST /v1/events.
   exports: [EventsPublisher],

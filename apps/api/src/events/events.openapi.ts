@@ -5,10 +5,10 @@ export const EVENT_SCHEMAS: SchemaComponents = {
   StorefrontEvent: {
     type: 'object',
     description:
-      'A Segment-style track or identify event (CONTRACT.md §1). Key: userId, else anonymousId; catalog events (Inventory Updated) by product_id. At most 1 MB.',
+      'A Segment-style track, identify, page or alias event (CONTRACT.md §1, §5). Key: userId, else anonymousId; catalog events (Inventory Updated) by product_id. At most 1 MB. Sent with a source (write) key, only identify, page, alias, browsing, cart, push-subscription and custom events are taken.',
     required: ['type', 'messageId', 'timestamp'],
     properties: {
-      type: { type: 'string', enum: ['track', 'identify'] },
+      type: { type: 'string', enum: ['track', 'identify', 'page', 'alias'] },
       messageId: { type: 'string', description: 'unique per event; duplicates are dropped' },
       timestamp: { type: 'string', format: 'date-time' },
       userId: { type: 'string', nullable: true },
@@ -16,6 +16,8 @@ export const EVENT_SCHEMAS: SchemaComponents = {
       event: { type: 'string', description: 'track only, e.g. Product Added' },
       properties: { type: 'object', additionalProperties: true },
       traits: { type: 'object', additionalProperties: true },
+      name: { type: 'string', description: 'page only: the page’s name' },
+      previousId: { type: 'string', description: 'alias only: the anonymousId merged into userId' },
       context: {
         type: 'object',
         properties: {

@@ -4,7 +4,18 @@
  * it takes any body. A survey answer (`/s/{token}`) comes from an HTML form: form-encoded, or JSON.
  * Anything else is answered 415 before the body is read.
  */
+import { isSegmentPath } from '../common/intake-paths';
+
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+/** analytics.js posts its batches as text/plain (a "simple" request: no CORS preflight); the body is JSON. */
+const SEGMENT_TEXT_TYPE = 'text/plain';
+
+/** Whether the JSON parser reads this body: JSON anywhere, and text/plain on the Segment paths. */
+export function parsesAsJson(path: string, contentType: string | undefined): boolean {
+  const mediaType = mediaTypeOf(contentType);
+  if (mediaType === undefined) return false;
+  return JSON_MEDIA_TYPE.test(mediaType) || (mediaType === SEGMENT_TEXT_TYPE && isSegmentPath(path));
+}
 
 const ANY_BODY_PATHS = /^\/u\//i; // Express matches routes case-insensitively
 const FORM_PATHS = /^\/s\//i;
@@ -30,7 +41,7 @@ export function carriesBody(headers: { 'content-length'?: string; 'transfer-enco
 export function unsupportedBodyReason(path: string, contentType: string | undefined): string | null {
   if (!readsBody(path)) return null;
   const mediaType = mediaTypeOf(contentType);
-  if (mediaType !== undefined && JSON_MEDIA_TYPE.test(mediaType)) return null;
+  if (parsesAsJson(path, contentType)) return null;
   if (mediaType === FORM_MEDIA_TYPE && FORM_PATHS.test(path)) return null;
   return mediaType === undefined || mediaType === ''
     ? 'a request body needs Content-Type: application/json'

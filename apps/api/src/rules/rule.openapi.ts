@@ -140,7 +140,7 @@ export const RULE_SCHEMAS: SchemaComponents = {
       webpush: {
         type: 'object',
         nullable: true,
-        description: 'the rendered notification (`title`, `body`, `url`, `icon`), or `{error}`',
+        description: 'the rendered notification (`title`, `body`, `url`, `icon`, `image`, `actions`), or `{error}`',
         additionalProperties: true,
       },
       data: { type: 'object', additionalProperties: true, description: 'the template variables' },

@@ -1,5 +1,5 @@
 import { attributionWindows, AttributionWindows, RuleInput } from '@beckon/rules';
-import type { RuleEntity } from '@beckon/persistence';
+import type { RuleEngagementColumn, RuleEntity } from '@beckon/persistence';
 
 /** A rule as the API shows it; `deletedAt` stays internal because deleted rules are not shown at all. */
 export interface RuleView {
@@ -15,6 +15,9 @@ export interface RuleView {
   quietHours?: { start: string; end: string } | null;
   holdoutPercent: number;
   attributionWindows: AttributionWindows;
+  /** Present only when set on the rule: absent means both tracked, last-touch attribution. */
+  tracking?: { clicks?: boolean; opens?: boolean };
+  attribution?: { model: 'last_touch' | 'last_click' };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,10 +39,16 @@ function measurementFields(entity: RuleEntity): Pick<RuleView, 'holdoutPercent' 
   };
 }
 
+/** Tracking and attribution model, only as set: rules that never set them show neither. */
+function engagementFields(entity: RuleEngagementColumn | undefined): Pick<RuleView, 'tracking' | 'attribution'> {
+  const { tracking, attribution } = entity ?? {};
+  return { ...(tracking === undefined ? {} : { tracking }), ...(attribution === undefined ? {} : { attribution }) };
+}
+
 /** Every field a marketer sets, as stored. */
 function ruleFields(entity: RuleEntity): Omit<RuleView, 'id' | 'createdAt' | 'updatedAt'> {
   const { name, trigger, enabled, params, steps, priority } = entity;
-  return { name, trigger, enabled, params, steps, priority, ...pacingFields(entity), ...measurementFields(entity) };
+  return { name, trigger, enabled, params, steps, priority, ...pacingFields(entity), ...measurementFields(entity), ...engagementFields(entity.engagement) };
 }
 
 export function toRuleView(entity: RuleEntity): RuleView {
@@ -65,5 +74,6 @@ export function applyRuleInput(entity: RuleEntity, rule: RuleInput): RuleEntity 
   };
   entity.holdoutPercent = rule.holdoutPercent;
   entity.attributionWindows = rule.attributionWindows;
+  entity.engagement = engagementFields(rule);
   return entity;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
+  attributionModelOf,
   attributionWindowsMs,
   DEFAULT_ATTRIBUTION_WINDOWS,
   longestAttributionWindowMs,
@@ -32,7 +33,9 @@ const ORDERS = `
  * Credits orders to the messages before them, in two statements per batch of new orders (an order
  * seen before, a redelivery, is neither; the primary keys make sure of it):
  * - conversions, last touch: the customer's latest message sent before the order and within that
- *   message's attribution window (its rule's window for its channel);
+ *   message's attribution window (its rule's window for its channel). A message of a `last_click`
+ *   rule counts only if it was clicked before the order, and from its (first) click: an unclicked
+ *   later step does not take the credit from the clicked one before it;
  * - sequence_orders, the holdout comparison: every first step of a sequence sent, or held out, within
  *   its rule's longest window before the order.
  */
@@ -44,9 +47,11 @@ export class ConversionRepository {
     if (orders.length === 0) return 0;
     const windows: Record<string, Record<string, number>> = {};
     const longest: Record<string, number> = {};
+    const byClick: Record<string, true> = {};
     for (const rule of (await this.rules.all(tx)).values()) {
       windows[rule.id] = attributionWindowsMs(rule.attributionWindows);
       longest[rule.id] = longestAttributionWindowMs(rule.attributionWindows);
+      if (attributionModelOf(rule) === 'last_click') byClick[rule.id] = true;
     }
     const batch = [
       orders.map((o) => o.orderId),
@@ -66,7 +71,8 @@ export class ConversionRepository {
               b.currency, b.placed_at, d.sent_at, d.created_at
          FROM buyers b
         CROSS JOIN LATERAL (
-              SELECT d.id, d.rule_id, d.step, d.channel, d.sent_at, d.created_at
+              SELECT d.id, d.rule_id, d.step, d.channel, d.sent_at, d.created_at,
+                     CASE WHEN $9::jsonb ? d.rule_id::text THEN d.clicked_at ELSE d.sent_at END AS touched_at
                 FROM dispatches d
                WHERE d.customer_id = b.recipient AND d.status = 'sent'
                  AND d.sent_at < b.placed_at
@@ -74,13 +80,15 @@ export class ConversionRepository {
                  AND d.sent_at >= b.placed_at - $6::int * interval '1 day'
                  AND d.sent_at >= b.placed_at - interval '1 millisecond' *
                      COALESCE(($7::jsonb -> d.rule_id::text ->> d.channel)::bigint, ($8::jsonb ->> d.channel)::bigint)
-               ORDER BY d.sent_at DESC
+                 -- last_click rules: only messages clicked before the order
+                 AND (NOT $9::jsonb ? d.rule_id::text OR d.clicked_at < b.placed_at)
+               ORDER BY touched_at DESC
                LIMIT 1
         ) AS d
-        ORDER BY b.order_id, d.sent_at DESC
+        ORDER BY b.order_id, d.touched_at DESC
        ON CONFLICT (order_id) DO NOTHING
        RETURNING order_id`,
-      [...batch, JSON.stringify(windows), JSON.stringify(defaults)],
+      [...batch, JSON.stringify(windows), JSON.stringify(defaults), JSON.stringify(byClick)],
     );
     await tx.query(
       `WITH ${ORDERS}

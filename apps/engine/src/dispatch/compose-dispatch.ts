@@ -1,7 +1,8 @@
 import { DispatchMessage } from '@beckon/contracts';
-import { Channel, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep, withCaps } from '@beckon/rules';
+import { Channel, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep, trackingOf, withCaps } from '@beckon/rules';
 import { messageData, reachOf, Recipient } from '@beckon/template-context';
 import { renderEmail, renderWebPush } from '@beckon/templates';
+import { MessageTracking, trackEmailHtml, TrackingLinks, trackPush } from './track-message';
 
 export interface ComposeInput {
   dispatchId: string;
@@ -15,6 +16,8 @@ export interface ComposeInput {
   unsubscribeUrl: (customerId: string, channel: Channel) => string;
   now: Date;
   limits: DeliveryLimits;
+  /** Where tracked links point (CONTRACT §6); absent: links are left as rendered and no pixel is added. */
+  trackingLinks?: TrackingLinks;
 }
 
 /** Frequency caps, quiet hours and the care window as they stand for this customer and rule right now (see capping/). */
@@ -87,10 +90,15 @@ export function composeDispatch(input: ComposeInput): Composition {
   };
   const unsubscribeUrl = input.unsubscribeUrl(recipient.id, choice.channel);
   const data = messageData(input.context, recipient, unsubscribeUrl);
+  const tracking: MessageTracking | null =
+    input.trackingLinks === undefined
+      ? null
+      : { ...input.trackingLinks, dispatchId: input.dispatchId, tracking: trackingOf(input.rule) };
 
   try {
     if (choice.channel === 'email') {
       const rendered = renderEmail(step.email!, data);
+      if (tracking !== null && rendered.html !== undefined) rendered.html = trackEmailHtml(rendered.html, tracking);
       return {
         kind: 'send',
         channel: 'email',
@@ -104,6 +112,7 @@ export function composeDispatch(input: ComposeInput): Composition {
         },
       };
     }
+    const notification = renderWebPush(step.webpush!, data);
     return {
       kind: 'send',
       channel: 'webpush',
@@ -112,7 +121,7 @@ export function composeDispatch(input: ComposeInput): Composition {
         ...base,
         channel: 'webpush',
         subscriptions: recipient.subscriptions,
-        notification: renderWebPush(step.webpush!, data),
+        notification: tracking === null ? notification : trackPush(notification, tracking),
         ttlSeconds: PUSH_TTL_SECONDS,
         urgency: 'normal',
         topic: `${input.rule.id}:${input.occasion}`,

@@ -5,6 +5,7 @@ import { DueDispatch, findDefinition, OccasionOutcome, PendingStep } from '@beck
 import { CapGate } from '../capping/cap-gate';
 import { composeDispatch, Composition } from '../dispatch/compose-dispatch';
 import { DispatchOutcome } from '../dispatch/dispatch.repository';
+import { TrackingLinks } from '../dispatch/track-message';
 import { OutboxMessage } from '../outbox/outbox.repository';
 
 export interface StepDecisions {
@@ -22,6 +23,7 @@ export interface ComposeContext {
   caps: CapGate;
   topics: TopicNames;
   unsubscribeUrl: (customerId: string, channel: Channel) => string;
+  trackingLinks?: TrackingLinks;
   now: Date;
 }
 
@@ -65,6 +67,7 @@ export function composeSteps(due: readonly DueDispatch[], context: ComposeContex
             context: verdict.context,
             correlationId: d.correlationId ?? d.id,
             unsubscribeUrl: context.unsubscribeUrl,
+            trackingLinks: context.trackingLinks,
             now,
             limits: caps.limitsFor(rule, d.customerId, recipient.timezone, findDefinition(rule.trigger)),
           });

@@ -93,6 +93,7 @@ export class DueStepWorker implements OnApplicationBootstrap, OnApplicationShutd
       caps,
       topics: this.topics,
       unsubscribeUrl: (customerId, channel) => this.unsubscribeLink(customerId, channel),
+      trackingLinks: { publicBaseUrl: this.config.PUBLIC_BASE_URL, secret: this.config.UNSUBSCRIBE_SECRET ?? '' },
       now,
     });
     await writeWithOutbox(tx, this.dispatches, this.outbox, decisions);

@@ -13,7 +13,18 @@ export interface CustomerUpsert {
   timezone: string | null;
   locale: string | null;
   lastSeenAt: Date;
+  /** The traits came only from write-key identifies: stored only on a profile that has none yet. */
+  traitsUntrusted?: boolean;
 }
+
+/**
+ * A profile is known once any contact or profile field is, or it has ordered (the shop knows that
+ * customer even if it never sent an identify): a write key may not change those.
+ */
+const PROFILE_IS_EMPTY = `customers.email IS NULL AND customers.first_name IS NULL AND customers.last_name IS NULL
+  AND customers.birthday IS NULL AND customers.traits = '{}'::jsonb AND customers.order_count = 0`;
+const fillIfEmpty = (column: string) =>
+  `${column} = CASE WHEN ${PROFILE_IS_EMPTY} THEN COALESCE(EXCLUDED.${column}, customers.${column}) ELSE customers.${column} END`;
 
 @Injectable()
 export class CustomerRepository {
@@ -28,12 +39,13 @@ export class CustomerRepository {
 
   /** One row per customer (callers aggregate first): ON CONFLICT cannot touch a row twice in one statement. */
   async upsert(tx: EntityManager, customers: readonly CustomerUpsert[]): Promise<void> {
-    if (customers.length === 0) return;
-    await tx.query(
-      `INSERT INTO customers (id, email, first_name, last_name, birthday, timezone, locale, traits, last_seen_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
-       ON CONFLICT (id) DO UPDATE SET
-         email = COALESCE(EXCLUDED.email, customers.email),
+    const trusted = customers.filter((c) => c.traitsUntrusted !== true);
+    const untrusted = customers.filter((c) => c.traitsUntrusted === true);
+    if (trusted.length > 0) {
+      await this.insertOrUpdate(
+        tx,
+        trusted,
+        `email = COALESCE(EXCLUDED.email, customers.email),
          -- A new address earns a new chance; the same one (or none) keeps its hard bounce.
          email_undeliverable_at = CASE WHEN EXCLUDED.email IS DISTINCT FROM customers.email AND EXCLUDED.email IS NOT NULL
            THEN NULL ELSE customers.email_undeliverable_at END,
@@ -42,9 +54,28 @@ export class CustomerRepository {
          first_name = COALESCE(EXCLUDED.first_name, customers.first_name),
          last_name = COALESCE(EXCLUDED.last_name, customers.last_name),
          birthday = COALESCE(EXCLUDED.birthday, customers.birthday),
+         traits = customers.traits || EXCLUDED.traits,`,
+      );
+    }
+    if (untrusted.length > 0) {
+      // All columns are judged on the row as it was (PostgreSQL evaluates SET against the old row).
+      await this.insertOrUpdate(
+        tx,
+        untrusted,
+        `${['email', 'first_name', 'last_name', 'birthday'].map(fillIfEmpty).join(',\n         ')},
+         traits = CASE WHEN ${PROFILE_IS_EMPTY} THEN EXCLUDED.traits ELSE customers.traits END,`,
+      );
+    }
+  }
+
+  private async insertOrUpdate(tx: EntityManager, customers: readonly CustomerUpsert[], setTraits: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO customers (id, email, first_name, last_name, birthday, timezone, locale, traits, last_seen_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
+       ON CONFLICT (id) DO UPDATE SET
+         ${setTraits}
          timezone = COALESCE(EXCLUDED.timezone, customers.timezone),
          locale = COALESCE(EXCLUDED.locale, customers.locale),
-         traits = customers.traits || EXCLUDED.traits,
          last_seen_at = GREATEST(customers.last_seen_at, EXCLUDED.last_seen_at),
          updated_at = now()`,
       [

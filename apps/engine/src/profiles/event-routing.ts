@@ -5,12 +5,14 @@ export function cartIdOf(customerId: string, cartId: string | undefined): string
   return cartId ?? `${customerId}:default`;
 }
 
-/** Anonymous profiles merged by an identify carrying both ids. */
+/** Anonymous profiles merged by an identify carrying both ids, or by an alias (previousId is the anonymousId). */
 export function mergesIn(events: readonly StorefrontEvent[]): Map<string, string> {
   const merges = new Map<string, string>();
   for (const event of events) {
     if (event.type === 'identify' && event.userId !== null && event.anonymousId !== null) {
       merges.set(anonymousCustomerId(event.anonymousId), event.userId);
+    } else if (event.type === 'alias') {
+      merges.set(anonymousCustomerId(event.previousId), event.userId);
     }
   }
   return merges;

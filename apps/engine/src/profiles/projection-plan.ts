@@ -64,6 +64,7 @@ export function planProjection(
   const stockUpdates = new Map<string, number[]>();
   const stockRequests: StockRequestRecord[] = [];
   const birthdayChanges = new Set<string>();
+  const trustedTraits = new Set<string>();
 
   const touchCart = (customerId: string, cartId: string, change: CartChange, event: StorefrontEvent) => {
     const entry = cartChanges.get(cartId) ?? { customerId, changes: [] };
@@ -97,7 +98,22 @@ export function planProjection(
     if (event.timestamp > current.lastSeenAt) current.lastSeenAt = event.timestamp;
     current.timezone = event.timezone ?? current.timezone;
     current.locale = event.locale ?? current.locale;
-    if (event.type === 'identify') {
+    if (event.type === 'identify' && event.untrusted === true) {
+      // A write key's identify may fill a profile that has none (checked as it is stored), never
+      // overwrite one: a trusted identify of the same batch wins outright.
+      if (!trustedTraits.has(customerId)) {
+        current.traits = { ...current.traits, ...event.traits };
+        current.extraTraits = { ...current.extraTraits, ...event.extraTraits };
+        current.traitsUntrusted = true;
+        if (event.traits.birthday !== undefined || event.traits.timezone !== undefined) birthdayChanges.add(customerId);
+      }
+    } else if (event.type === 'identify') {
+      if (current.traitsUntrusted === true) {
+        current.traits = {};
+        current.extraTraits = {};
+        delete current.traitsUntrusted;
+      }
+      trustedTraits.add(customerId);
       current.traits = { ...current.traits, ...event.traits };
       current.extraTraits = { ...current.extraTraits, ...event.extraTraits };
       if (event.traits.birthday !== undefined || event.traits.timezone !== undefined) birthdayChanges.add(customerId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { RulePacing } from '@beckon/persistence';
+import { RuleEngagementColumn, RulePacing } from '@beckon/persistence';
 import { AttributionWindows, attributionWindows, Rule, RuleInput, Trigger } from '@beckon/rules';
 
 interface RuleRow {
@@ -15,6 +15,7 @@ interface RuleRow {
   pacing: RulePacing;
   holdout_percent: string;
   attribution_windows: Partial<AttributionWindows>;
+  engagement: RuleEngagementColumn;
   created_at: Date;
   updated_at: Date;
 }
@@ -82,7 +83,7 @@ export class RuleCache {
     const [version]: Array<{ n: number; at: Date | null }> = await db.query(VERSION_SQL);
     const rows: RuleRow[] = await db.query(
       `SELECT id, name, trigger, enabled, params, steps, priority, pacing, holdout_percent, attribution_windows,
-              created_at, updated_at
+              engagement, created_at, updated_at
          FROM rules WHERE deleted_at IS NULL`,
     );
     // Loads on different connections may finish out of order: an older snapshot never replaces a newer one.
@@ -105,6 +106,7 @@ export class RuleCache {
           ...(row.pacing.quietHours === undefined ? {} : { quietHours: row.pacing.quietHours }),
           holdoutPercent: Number(row.holdout_percent),
           attributionWindows: attributionWindows(row.attribution_windows),
+          ...row.engagement,
           createdAt: row.created_at,
           updatedAt: row.updated_at,
         } as unknown as Rule & RuleInput,

@@ -25,4 +25,8 @@ export class DispatchEntity {
   sentAt: Date | null;
   @Column('timestamptz', { name: 'cap_counted_at', nullable: true })
   capCountedAt: Date | null;
+  /** First open and click of the message (CONTRACT §6), and every click counted. */
+  @Column('timestamptz', { name: 'opened_at', nullable: true }) openedAt: Date | null;
+  @Column('timestamptz', { name: 'clicked_at', nullable: true }) clickedAt: Date | null;
+  @Column('integer', { default: 0 }) clicks: number;
 }

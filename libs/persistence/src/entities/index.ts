@@ -6,5 +6,5 @@ import { RuleEntity } from './rule.entity';
 
 export { CartEntity, CustomerEntity, DispatchEntity, PushSubscriptionEntity, RuleEntity };
 export type { CartItem } from './cart.entity';
-export type { RulePacing } from './rule.entity';
+export type { RuleEngagementColumn, RulePacing } from './rule.entity';
 export const ENTITIES = [CartEntity, CustomerEntity, DispatchEntity, PushSubscriptionEntity, RuleEntity];

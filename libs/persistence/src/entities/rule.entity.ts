@@ -6,6 +6,12 @@ export interface RulePacing {
   quietHours?: { start: string; end: string } | null;
 }
 
+/** A rule's optional opens/clicks tracking and attribution model (CONTRACT §6); {} on rules older than them. */
+export interface RuleEngagementColumn {
+  tracking?: { clicks?: boolean; opens?: boolean };
+  attribution?: { model: 'last_touch' | 'last_click' };
+}
+
 @Entity('rules')
 export class RuleEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -24,6 +30,7 @@ export class RuleEntity {
   holdoutPercent: number;
   /** Per channel, as validated (defaults filled in); rules saved before attribution existed hold {}. */
   @Column('jsonb', { name: 'attribution_windows' }) attributionWindows: Partial<Record<'email' | 'webpush', string>>;
+  @Column('jsonb', { name: 'engagement', default: {} }) engagement: RuleEngagementColumn;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

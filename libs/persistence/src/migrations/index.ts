@@ -5,6 +5,7 @@ import { EmailUndeliverable1764300000000 } from './1764300000000-email-undeliver
 import { Conversions1764410000000 } from './1764410000000-conversions';
 import { FallbackReason1764520000000 } from './1764520000000-fallback-reason';
 import { CareMoments1764600000000 } from './1764600000000-care-moments';
+import { Engagement1764710000000 } from './1764710000000-engagement';
 
 /** Listed explicitly (not globbed) so the build output and the test runner load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Conversions1764410000000,
   FallbackReason1764520000000,
   CareMoments1764600000000,
+  Engagement1764710000000,
 ];

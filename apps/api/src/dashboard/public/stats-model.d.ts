@@ -14,7 +14,15 @@ export interface Outcome {
   conversionRate: number;
 }
 
-export interface StepStats extends Outcome {
+/** Opens (weak: privacy proxies load every pixel) and clicks over the messages sent. */
+export interface Engagement {
+  opened: number;
+  clicked: number;
+  openRate: number;
+  clickRate: number;
+}
+
+export interface StepStats extends Outcome, Partial<Engagement> {
   step: number;
   triggered: number;
   sent: number;
@@ -46,6 +54,11 @@ export interface RuleStats extends Outcome {
   steps: StepStats[];
   holdout: Holdout;
   nps?: Nps;
+  opened?: number;
+  clicked?: number;
+  openRate?: number;
+  clickRate?: number;
+  stepEngagement?: Array<Engagement & { step: number }>;
 }
 
 /** GET /v1/dispatches/stats: `rows` always; the rest only from an API that reports them. */
@@ -76,6 +89,10 @@ export interface RuleFunnel {
   steps?: StepStats[];
   holdout?: Holdout;
   nps?: Nps;
+  opened?: number;
+  clicked?: number;
+  openRate?: number;
+  clickRate?: number;
 }
 
 export function resolveRange(

@@ -44,6 +44,11 @@ const figureCells = (row) => [
   el('td', { class: 'num', 'data-field': 'conversions' }, count(row.conversions)),
   el('td', { class: 'num' }, percent(row.conversionRate)),
   el('td', { class: 'num', 'data-field': 'revenue' }, amount(row.revenue)),
+  // Opens after the revenue, clicks last: opens are the weak signal (privacy proxies load every pixel).
+  el('td', { class: 'num weak', 'data-field': 'opened' }, count(row.opened)),
+  el('td', { class: 'num weak', 'data-field': 'openRate' }, percent(row.openRate)),
+  el('td', { class: 'num', 'data-field': 'clicked' }, count(row.clicked)),
+  el('td', { class: 'num', 'data-field': 'clickRate' }, percent(row.clickRate)),
 ];
 
 export function renderFunnelTable(rules) {
@@ -76,6 +81,6 @@ export function renderFunnelTable(rules) {
     }
   }
   if (rows.length === 0)
-    rows.push(el('tr', {}, el('td', { colspan: 9, class: 'empty' }, 'No rule had dispatches in this range.')));
+    rows.push(el('tr', {}, el('td', { colspan: 13, class: 'empty' }, 'No rule had dispatches in this range.')));
   byId('funnel-table').tBodies[0].replaceChildren(...rows);
 }
