@@ -34,7 +34,11 @@ const trackCall = {
   event: 'Product Added',
   properties: { product_id: 'sku-1', name: 'Espresso beans', price: 12.5, quantity: 1 },
 };
-const pageCall = { anonymousId: 'browser-7f3a', name: 'Espresso beans', properties: { url: 'https://shop.example.com/p/sku-1' } };
+const pageCall = {
+  anonymousId: 'browser-7f3a',
+  name: 'Espresso beans',
+  properties: { url: 'https://shop.example.com/p/sku-1' },
+};
 const aliasCall = { previousId: 'browser-7f3a', userId: 'user-42' };
 
 const one = (value: unknown) => ({ call: { summary: 'One call (messageId and timestamp filled in)', value } });
