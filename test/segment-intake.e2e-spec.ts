@@ -206,6 +206,12 @@ describe('Segment-compatible intake with write keys', () => {
     await eventually(async () => (await storedMessageIds('u-auth')).length === 4);
   });
 
+  it('repairs a lone surrogate as POST /v1/events does, rather than refusing the call', async () => {
+    const answer = await post('/v1/track', { userId: 'u-text', event: 'Searched', properties: { query: 'caf\ud800' } });
+    expect(answer.status).toBe(200);
+    await eventually(async () => (await storedMessageIds('u-text')).length === 1);
+  });
+
   it('lets the shop’s origin call the intake from a browser, preflight included, and nobody else', async () => {
     const preflight = (origin: string, path = '/v1/batch') =>
       fetch(`${stack.apiUrl}${path}`, {
