@@ -59,7 +59,10 @@ function eventsOf(body: unknown): ReceivedEvents {
  * nothing: one invalid event refuses the whole request, and a corrected retry cannot duplicate.
  * Shared by POST /v1/events and the Segment-compatible paths.
  */
-export function prepareReceivedEvents({ events, field }: ReceivedEvents, { untrusted }: IntakeOptions): OutgoingEvent[] {
+export function prepareReceivedEvents(
+  { events, field }: ReceivedEvents,
+  { untrusted }: IntakeOptions,
+): OutgoingEvent[] {
   const errors: FieldError[] = [];
   const refused: string[] = [];
   const outgoing: OutgoingEvent[] = [];

@@ -1,6 +1,14 @@
 import { SchemaComponents } from '../openapi/json-schema';
 import { MAX_BATCH } from './event-intake';
 
+/** The `batch` array of POST /v1/events and of Segment's /v1/batch, which differ only in size. */
+export const eventBatchOf = (maxItems: number) => ({
+  type: 'array',
+  minItems: 1,
+  maxItems,
+  items: { $ref: '#/components/schemas/StorefrontEvent' },
+});
+
 export const EVENT_SCHEMAS: SchemaComponents = {
   StorefrontEvent: {
     type: 'object',
@@ -33,14 +41,7 @@ export const EVENT_SCHEMAS: SchemaComponents = {
   EventBatch: {
     type: 'object',
     required: ['batch'],
-    properties: {
-      batch: {
-        type: 'array',
-        minItems: 1,
-        maxItems: MAX_BATCH,
-        items: { $ref: '#/components/schemas/StorefrontEvent' },
-      },
-    },
+    properties: { batch: eventBatchOf(MAX_BATCH) },
   },
   EventsAccepted: { type: 'object', required: ['accepted'], properties: { accepted: { type: 'integer', example: 2 } } },
 };

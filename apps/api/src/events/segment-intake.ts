@@ -15,7 +15,11 @@ export const SEGMENT_MAX_BATCH = 2500;
  */
 const TRANSPORT_FIELDS = ['writeKey', 'sentAt'];
 
-function normalise(event: Record<string, unknown>, type: string | undefined, receivedAt: string): Record<string, unknown> {
+function normalise(
+  event: Record<string, unknown>,
+  type: string | undefined,
+  receivedAt: string,
+): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...event };
   for (const field of TRANSPORT_FIELDS) delete copy[field];
   if (type !== undefined) copy.type = type;

@@ -17,7 +17,10 @@ const documented = (call: SegmentCall, summary: string): MethodDecorator =>
       summary,
       description: `Segment's HTTP Tracking API, so Segment and RudderStack senders work by changing their host. At most ${SEGMENT_EVENT_BYTES} bytes an event and ${SEGMENT_BATCH_BYTES} bytes a request; a missing messageId is generated, a missing timestamp is the time received. All or nothing, validated like POST /v1/events.`,
     }),
-    ApiBody({ schema: ref(call === 'batch' ? 'SegmentBatch' : 'StorefrontEvent'), examples: SEGMENT_CALL_EXAMPLES[call] }),
+    ApiBody({
+      schema: ref(call === 'batch' ? 'SegmentBatch' : 'StorefrontEvent'),
+      examples: SEGMENT_CALL_EXAMPLES[call],
+    }),
     HttpCode(200),
     ApiResponse({ status: 200, description: 'produced to the events topic', schema: ref('SegmentSuccess') }),
     ApiResponse({

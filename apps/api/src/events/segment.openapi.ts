@@ -1,5 +1,6 @@
 import type { SegmentCall } from '../common/intake-paths';
 import { SchemaComponents } from '../openapi/json-schema';
+import { eventBatchOf } from './events.openapi';
 import { SEGMENT_MAX_BATCH } from './segment-intake';
 
 export const SEGMENT_SCHEMAS: SchemaComponents = {
@@ -7,12 +8,7 @@ export const SEGMENT_SCHEMAS: SchemaComponents = {
     type: 'object',
     required: ['batch'],
     properties: {
-      batch: {
-        type: 'array',
-        minItems: 1,
-        maxItems: SEGMENT_MAX_BATCH,
-        items: { $ref: '#/components/schemas/StorefrontEvent' },
-      },
+      batch: eventBatchOf(SEGMENT_MAX_BATCH),
       writeKey: { type: 'string', description: 'the key, when sent neither as X-API-Key nor as HTTP Basic' },
       sentAt: { type: 'string', format: 'date-time', description: 'the sender’s clock; ignored' },
     },
@@ -34,7 +30,11 @@ const trackCall = {
   event: 'Product Added',
   properties: { product_id: 'sku-1', name: 'Espresso beans', price: 12.5, quantity: 1 },
 };
-const pageCall = { anonymousId: 'browser-7f3a', name: 'Espresso beans', properties: { url: 'https://shop.example.com/p/sku-1' } };
+const pageCall = {
+  anonymousId: 'browser-7f3a',
+  name: 'Espresso beans',
+  properties: { url: 'https://shop.example.com/p/sku-1' },
+};
 const aliasCall = { previousId: 'browser-7f3a', userId: 'user-42' };
 
 const one = (value: unknown) => ({ call: { summary: 'One call (messageId and timestamp filled in)', value } });

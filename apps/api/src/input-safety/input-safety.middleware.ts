@@ -1,4 +1,5 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { isSegmentPath } from '../common/intake-paths';
 import { ValidationFailedException } from '../errors/validation-failed.exception';
 import { carriesBody, readsBody, unsupportedBodyReason } from './content-type-policy';
 import { findUnstorableValue, unstorableUrlReason } from './unstorable-text';
@@ -43,7 +44,8 @@ export function refuseUnreadableRequest(request: RawRequest, _response: unknown,
 export function refuseUnstorableBody(request: RawRequest, _response: unknown, next: Next): void {
   if (request.body === undefined || request.body === null || !readsBody(pathOf(request))) return next();
   // Events are judged as the engine judges them on Kafka: a lone surrogate is repaired, not refused.
-  const found = findUnstorableValue(request.body, 'body', { repairsSurrogates: pathOf(request) === '/v1/events' });
+  const repairsSurrogates = pathOf(request) === '/v1/events' || isSegmentPath(request.url);
+  const found = findUnstorableValue(request.body, 'body', { repairsSurrogates });
   if (found !== null) return next(new ValidationFailedException([found]));
   next();
 }

@@ -68,7 +68,11 @@ export class CustomerRepository {
     }
   }
 
-  private async insertOrUpdate(tx: EntityManager, customers: readonly CustomerUpsert[], setTraits: string): Promise<void> {
+  private async insertOrUpdate(
+    tx: EntityManager,
+    customers: readonly CustomerUpsert[],
+    setTraits: string,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO customers (id, email, first_name, last_name, birthday, timezone, locale, traits, last_seen_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
