@@ -247,7 +247,7 @@ describe('funnel: opens and clicks', () => {
     const stats: Stats = {
       since: '2026-11-01T00:00:00.000Z',
       until: '2026-11-02T00:00:00.000Z',
-      rows: [{ ruleId: 'r-1', channel: 'email', status: 'sent', count: 4 }],
+      rows: [{ ruleId: 'r-1', channel: 'email', status: 'sent', reason: null, count: 4 }],
       rules: [
         {
           ruleId: 'r-1',
