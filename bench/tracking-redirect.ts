@@ -49,7 +49,14 @@ Promise.all(Array.from({ length: Number(connections) }, loop)).then(() => {
 });`;
 
 async function load(url: string, expected: number): Promise<{ ok: number; other: number; perSecond: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', LOAD, url, String(CONNECTIONS), String(SECONDS), String(expected)]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '-e',
+    LOAD,
+    url,
+    String(CONNECTIONS),
+    String(SECONDS),
+    String(expected),
+  ]);
   const { ok, other, ms } = JSON.parse(stdout) as { ok: number; other: number; ms: number };
   return { ok, other, perSecond: (ok / ms) * 1000 };
 }
@@ -79,14 +86,18 @@ async function main(): Promise<void> {
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const base = (await api.getUrl()).replace('[::1]', '127.0.0.1');
-  const link = clickUrl(PUBLIC_BASE_URL, createClickToken({ dispatchId, url: 'https://shop.example/cart?id=1' }, SECRET));
+  const link = clickUrl(
+    PUBLIC_BASE_URL,
+    createClickToken({ dispatchId, url: 'https://shop.example/cart?id=1' }, SECRET),
+  );
   const redirectUrl = link.replace(PUBLIC_BASE_URL, base);
 
   try {
     await load(`${base}/health`, 200); // warm-up, not counted
     const health = await load(`${base}/health`, 200);
     const redirect = await load(redirectUrl, 302);
-    if (health.other + redirect.other > 0) throw new Error(`unexpected answers: health ${health.other}, redirect ${redirect.other}`);
+    if (health.other + redirect.other > 0)
+      throw new Error(`unexpected answers: health ${health.other}, redirect ${redirect.other}`);
 
     const engine = await createEngineApp(config);
     await engine.init();

@@ -44,7 +44,10 @@ describe('opens, clicks and last-click attribution, end to end', () => {
         {
           after: 'PT1S',
           channels: ['email'],
-          email: { subject: 'Your cart', html: '<html><body><a href="https://store.example/cart">Cart</a></body></html>' },
+          email: {
+            subject: 'Your cart',
+            html: '<html><body><a href="https://store.example/cart">Cart</a></body></html>',
+          },
         },
       ],
     });
@@ -117,7 +120,11 @@ describe('opens, clicks and last-click attribution, end to end', () => {
     const pixel = await get(pixelUrl);
     expect(pixel.status).toBe(200);
     expect(pixel.headers.get('content-type')).toBe('image/gif');
-    expect(Buffer.from(await pixel.arrayBuffer()).subarray(0, 6).toString()).toBe('GIF89a');
+    expect(
+      Buffer.from(await pixel.arrayBuffer())
+        .subarray(0, 6)
+        .toString(),
+    ).toBe('GIF89a');
 
     const clicked = await eventually(
       async () => {

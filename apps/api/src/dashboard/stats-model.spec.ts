@@ -259,7 +259,9 @@ describe('funnel: opens and clicks', () => {
           conversions: 0,
           revenue: 0,
           conversionRate: 0,
-          steps: [{ step: 1, triggered: 4, sent: 4, failed: 0, suppressed: 0, conversions: 0, revenue: 0, conversionRate: 0 }],
+          steps: [
+            { step: 1, triggered: 4, sent: 4, failed: 0, suppressed: 0, conversions: 0, revenue: 0, conversionRate: 0 },
+          ],
           holdout: {
             messaged: { customers: 4, conversions: 0, revenue: 0, conversionRate: 0 },
             heldOut: { customers: 0, conversions: 0, revenue: 0, conversionRate: 0 },

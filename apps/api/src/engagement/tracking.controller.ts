@@ -46,7 +46,8 @@ export class TrackingController {
   @Get('o/:token')
   @ApiOperation({
     summary: 'The open pixel of an email (public, signed per message)',
-    description: 'A 1×1 GIF; records the open on its dispatch. Opens are a weak signal: privacy proxies load every image.',
+    description:
+      'A 1×1 GIF; records the open on its dispatch. Opens are a weak signal: privacy proxies load every image.',
   })
   @ApiResponse({ status: 200, description: 'image/gif, 1×1 transparent; the open is recorded' })
   @ApiResponse(FORGED)
@@ -63,7 +64,8 @@ export class TrackingController {
 
   private secret(): string {
     const secret = this.config.UNSUBSCRIBE_SECRET;
-    if (secret === undefined || secret === '') throw new ServiceUnavailableException('message links are not configured');
+    if (secret === undefined || secret === '')
+      throw new ServiceUnavailableException('message links are not configured');
     return secret;
   }
 }

@@ -1,5 +1,14 @@
 import { DispatchMessage } from '@beckon/contracts';
-import { Channel, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep, trackingOf, withCaps } from '@beckon/rules';
+import {
+  Channel,
+  chooseChannel,
+  fallbackReason,
+  pickChannel,
+  Rule,
+  RuleStep,
+  trackingOf,
+  withCaps,
+} from '@beckon/rules';
 import { messageData, reachOf, Recipient } from '@beckon/template-context';
 import { renderEmail, renderWebPush } from '@beckon/templates';
 import { MessageTracking, trackEmailHtml, TrackingLinks, trackPush } from './track-message';
