@@ -33,6 +33,14 @@ describe('opens, clicks and last-click attribution, end to end', () => {
     await stack?.close();
   });
 
+  it('documents the tracked link, the pixel and the rule fields in OpenAPI', async () => {
+    const document = (await (await fetch(`${stack.apiUrl}/docs-json`)).json()) as any;
+    expect(Object.keys(document.paths['/c/{token}'].get.responses)).toEqual(expect.arrayContaining(['302', '404']));
+    expect(Object.keys(document.paths['/o/{token}'].get.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    expect(JSON.stringify(document.components.schemas)).toContain('last_click');
+    expect(document.components.schemas.Dispatch.properties).toHaveProperty('clickedAt');
+  });
+
   it('leaves links alone when the rule turns click tracking off, and still adds the pixel', async () => {
     const { id } = await createRule(stack, {
       name: 'Untracked links',
@@ -44,7 +52,10 @@ describe('opens, clicks and last-click attribution, end to end', () => {
         {
           after: 'PT1S',
           channels: ['email'],
-          email: { subject: 'Your cart', html: '<html><body><a href="https://store.example/cart">Cart</a></body></html>' },
+          email: {
+            subject: 'Your cart',
+            html: '<html><body><a href="https://store.example/cart">Cart</a></body></html>',
+          },
         },
       ],
     });
@@ -117,7 +128,11 @@ describe('opens, clicks and last-click attribution, end to end', () => {
     const pixel = await get(pixelUrl);
     expect(pixel.status).toBe(200);
     expect(pixel.headers.get('content-type')).toBe('image/gif');
-    expect(Buffer.from(await pixel.arrayBuffer()).subarray(0, 6).toString()).toBe('GIF89a');
+    expect(
+      Buffer.from(await pixel.arrayBuffer())
+        .subarray(0, 6)
+        .toString(),
+    ).toBe('GIF89a');
 
     const clicked = await eventually(
       async () => {

@@ -1,4 +1,10 @@
-import { createClickToken, createOpenToken, isTrackableUrl, verifyClickToken, verifyOpenToken } from './engagement-token';
+import {
+  createClickToken,
+  createOpenToken,
+  isTrackableUrl,
+  verifyClickToken,
+  verifyOpenToken,
+} from './engagement-token';
 import { createSurveyToken, verifySurveyToken } from './survey-token';
 import { createUnsubscribeToken } from './unsubscribe-token';
 

@@ -160,5 +160,11 @@ export {
   SURVEY_SCORES,
 } from './post-purchase';
 export type { OrderFacts, PostPurchaseParams, PostPurchaseVerdict } from './post-purchase';
-export { ATTRIBUTION_MODELS, attributionModelOf, DEFAULT_ATTRIBUTION_MODEL, DEFAULT_TRACKING, trackingOf } from './engagement';
+export {
+  ATTRIBUTION_MODELS,
+  attributionModelOf,
+  DEFAULT_ATTRIBUTION_MODEL,
+  DEFAULT_TRACKING,
+  trackingOf,
+} from './engagement';
 export type { AttributionModel, RuleEngagement, Tracking } from './engagement';

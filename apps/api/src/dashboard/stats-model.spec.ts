@@ -247,7 +247,7 @@ describe('funnel: opens and clicks', () => {
     const stats: Stats = {
       since: '2026-11-01T00:00:00.000Z',
       until: '2026-11-02T00:00:00.000Z',
-      rows: [{ ruleId: 'r-1', channel: 'email', status: 'sent', count: 4 }],
+      rows: [{ ruleId: 'r-1', channel: 'email', status: 'sent', reason: null, count: 4 }],
       rules: [
         {
           ruleId: 'r-1',
@@ -259,7 +259,9 @@ describe('funnel: opens and clicks', () => {
           conversions: 0,
           revenue: 0,
           conversionRate: 0,
-          steps: [{ step: 1, triggered: 4, sent: 4, failed: 0, suppressed: 0, conversions: 0, revenue: 0, conversionRate: 0 }],
+          steps: [
+            { step: 1, triggered: 4, sent: 4, failed: 0, suppressed: 0, conversions: 0, revenue: 0, conversionRate: 0 },
+          ],
           holdout: {
             messaged: { customers: 4, conversions: 0, revenue: 0, conversionRate: 0 },
             heldOut: { customers: 0, conversions: 0, revenue: 0, conversionRate: 0 },

@@ -80,7 +80,10 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
         description:
           'present once the email’s open pixel was loaded: the first time. A weak signal: mail privacy proxies load every image',
       },
-      clickedAt: { ...isoDateTime, description: 'present once a tracked link of the message was followed: the first time' },
+      clickedAt: {
+        ...isoDateTime,
+        description: 'present once a tracked link of the message was followed: the first time',
+      },
       clicks: {
         type: 'integer',
         minimum: 1,

@@ -29,7 +29,10 @@ describe('withEngagement', () => {
   });
 
   it('gives zero rates when nothing was sent', () => {
-    const [rule] = withEngagement(ruleFunnels([RULE], [], [], [], () => true), []);
+    const [rule] = withEngagement(
+      ruleFunnels([RULE], [], [], [], () => true),
+      [],
+    );
     expect(rule).toMatchObject({ opened: 0, clicked: 0, openRate: 0, clickRate: 0 });
     expect(rule.stepEngagement.map((s) => s.openRate)).toEqual([0, 0]);
   });

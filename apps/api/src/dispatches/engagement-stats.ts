@@ -38,7 +38,10 @@ function engagement(opened: number, clicked: number, sent: number): Engagement {
  * counted once however often it was opened or clicked; a push has no pixel, so a step that goes by
  * push shows fewer opens than it had.
  */
-export function withEngagement(rules: readonly RuleStats[], counts: readonly StepEngagementCount[]): EngagedRuleStats[] {
+export function withEngagement(
+  rules: readonly RuleStats[],
+  counts: readonly StepEngagementCount[],
+): EngagedRuleStats[] {
   const byStep = new Map(counts.map((c) => [`${c.ruleId}\u0000${c.step + 1}`, c]));
   return rules.map((rule) => {
     const stepEngagement = rule.steps.map((s) => {

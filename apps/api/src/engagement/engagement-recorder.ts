@@ -60,7 +60,9 @@ export class EngagementRecorder implements BeforeApplicationShutdown {
           messages: batch.map((r) => ({ key: r.dispatchId, value: JSON.stringify(r) })),
         });
       } catch (error) {
-        this.logger.warn(`could not produce ${batch.length} open/click record(s), retrying: ${(error as Error).message}`);
+        this.logger.warn(
+          `could not produce ${batch.length} open/click record(s), retrying: ${(error as Error).message}`,
+        );
         this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), RETRY_MS);
         throw error;
       }

@@ -1,4 +1,13 @@
-import { Controller, Get, Inject, NotFoundException, Param, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { BECKON_CONFIG, BeckonConfig } from '@beckon/config';
 import { verifyClickToken, verifyOpenToken } from '@beckon/consent';
@@ -11,6 +20,7 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 
 const FORGED = { status: 404, description: 'the token was forged, mangled or made for another link: nothing recorded' };
 const NOT_CONFIGURED = { status: 503, description: 'UNSUBSCRIBE_SECRET (which signs message links) is not configured' };
+const LINK_ERRORS = applyDecorators(ApiResponse(FORGED), ApiResponse(NOT_CONFIGURED));
 
 /**
  * Tracked links and the open pixel of messages (CONTRACT §6): public, signed per message and target,
@@ -31,8 +41,7 @@ export class TrackingController {
     description: 'Records the click on its dispatch and redirects to the address the message linked to.',
   })
   @ApiResponse({ status: 302, description: 'to the original address; the click is recorded' })
-  @ApiResponse(FORGED)
-  @ApiResponse(NOT_CONFIGURED)
+  @LINK_ERRORS
   async click(@Param('token') token: string, @Res() response: HttpResponse): Promise<void> {
     const claim = verifyClickToken(token, this.secret());
     if (claim === null) throw new NotFoundException('unknown link');
@@ -46,11 +55,11 @@ export class TrackingController {
   @Get('o/:token')
   @ApiOperation({
     summary: 'The open pixel of an email (public, signed per message)',
-    description: 'A 1×1 GIF; records the open on its dispatch. Opens are a weak signal: privacy proxies load every image.',
+    description:
+      'A 1×1 GIF; records the open on its dispatch. Opens are a weak signal: privacy proxies load every image.',
   })
   @ApiResponse({ status: 200, description: 'image/gif, 1×1 transparent; the open is recorded' })
-  @ApiResponse(FORGED)
-  @ApiResponse(NOT_CONFIGURED)
+  @LINK_ERRORS
   async open(@Param('token') token: string, @Res() response: HttpResponse): Promise<void> {
     const dispatchId = verifyOpenToken(token, this.secret());
     if (dispatchId === null) throw new NotFoundException('unknown pixel');
@@ -63,7 +72,8 @@ export class TrackingController {
 
   private secret(): string {
     const secret = this.config.UNSUBSCRIBE_SECRET;
-    if (secret === undefined || secret === '') throw new ServiceUnavailableException('message links are not configured');
+    if (secret === undefined || secret === '')
+      throw new ServiceUnavailableException('message links are not configured');
     return secret;
   }
 }

@@ -48,7 +48,17 @@ function engagementFields(entity: RuleEngagementColumn | undefined): Pick<RuleVi
 /** Every field a marketer sets, as stored. */
 function ruleFields(entity: RuleEntity): Omit<RuleView, 'id' | 'createdAt' | 'updatedAt'> {
   const { name, trigger, enabled, params, steps, priority } = entity;
-  return { name, trigger, enabled, params, steps, priority, ...pacingFields(entity), ...measurementFields(entity), ...engagementFields(entity.engagement) };
+  return {
+    name,
+    trigger,
+    enabled,
+    params,
+    steps,
+    priority,
+    ...pacingFields(entity),
+    ...measurementFields(entity),
+    ...engagementFields(entity.engagement),
+  };
 }
 
 export function toRuleView(entity: RuleEntity): RuleView {

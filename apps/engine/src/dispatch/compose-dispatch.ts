@@ -1,8 +1,8 @@
 import { DispatchMessage } from '@beckon/contracts';
-import { Channel, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep, trackingOf, withCaps } from '@beckon/rules';
+import { Channel, chooseChannel, fallbackReason, pickChannel, Rule, RuleStep, withCaps } from '@beckon/rules';
 import { messageData, reachOf, Recipient } from '@beckon/template-context';
 import { renderEmail, renderWebPush } from '@beckon/templates';
-import { MessageTracking, trackEmailHtml, TrackingLinks, trackPush } from './track-message';
+import { messageTracking, trackEmailHtml, TrackingLinks, trackPush } from './track-message';
 
 export interface ComposeInput {
   dispatchId: string;
@@ -90,15 +90,12 @@ export function composeDispatch(input: ComposeInput): Composition {
   };
   const unsubscribeUrl = input.unsubscribeUrl(recipient.id, choice.channel);
   const data = messageData(input.context, recipient, unsubscribeUrl);
-  const tracking: MessageTracking | null =
-    input.trackingLinks === undefined
-      ? null
-      : { ...input.trackingLinks, dispatchId: input.dispatchId, tracking: trackingOf(input.rule) };
+  const tracking = input.trackingLinks && messageTracking(input.trackingLinks, input.dispatchId, input.rule);
 
   try {
     if (choice.channel === 'email') {
       const rendered = renderEmail(step.email!, data);
-      if (tracking !== null && rendered.html !== undefined) rendered.html = trackEmailHtml(rendered.html, tracking);
+      if (tracking && rendered.html !== undefined) rendered.html = trackEmailHtml(rendered.html, tracking);
       return {
         kind: 'send',
         channel: 'email',
@@ -121,7 +118,7 @@ export function composeDispatch(input: ComposeInput): Composition {
         ...base,
         channel: 'webpush',
         subscriptions: recipient.subscriptions,
-        notification: tracking === null ? notification : trackPush(notification, tracking),
+        notification: tracking ? trackPush(notification, tracking) : notification,
         ttlSeconds: PUSH_TTL_SECONDS,
         urgency: 'normal',
         topic: `${input.rule.id}:${input.occasion}`,

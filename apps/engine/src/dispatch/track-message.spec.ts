@@ -43,7 +43,12 @@ describe('trackEmailHtml', () => {
 
 describe('trackPush', () => {
   it('tracks the url and each action url, and keeps the rest', () => {
-    const push = { title: 'Hi', body: 'b', url: 'https://shop.example/cart', actions: [{ url: 'https://shop.example/x' }, {}] };
+    const push = {
+      title: 'Hi',
+      body: 'b',
+      url: 'https://shop.example/cart',
+      actions: [{ url: 'https://shop.example/x' }, {}],
+    };
     const tracked = trackPush(push, message());
     expect(claimOf(tracked.url!)?.url).toBe('https://shop.example/cart');
     expect(claimOf(tracked.actions[0].url!)?.url).toBe('https://shop.example/x');

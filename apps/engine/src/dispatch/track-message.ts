@@ -1,5 +1,5 @@
 import { clickUrl, createClickToken, createOpenToken, isTrackableUrl, openPixelUrl } from '@beckon/consent';
-import { Tracking } from '@beckon/rules';
+import { RuleEngagement, Tracking, trackingOf } from '@beckon/rules';
 import { addOpenPixel, rewriteLinks } from '@beckon/templates';
 
 /** Where tracked links point and what signs them: PUBLIC_BASE_URL and the message links' secret. */
@@ -12,6 +12,11 @@ export interface TrackingLinks {
 export interface MessageTracking extends TrackingLinks {
   dispatchId: string;
   tracking: Tracking;
+}
+
+/** What one message of `rule` tracks, and where its links point. */
+export function messageTracking(links: TrackingLinks, dispatchId: string, rule: RuleEngagement): MessageTracking {
+  return { ...links, dispatchId, tracking: trackingOf(rule) };
 }
 
 /** Unsubscribe (u/), survey (s/), tracked link (c/) and pixel (o/) pages under PUBLIC_BASE_URL. */

@@ -53,7 +53,9 @@ export class EngagementConsumer implements OnApplicationBootstrap, OnApplication
         if (written !== null && BigInt(message.offset) <= written) continue;
         const record = parseEngagementRecord(message.value);
         if (record === null || !UUID.test(record.dispatchId)) {
-          this.logger.warn(`skipped an engagement record that is not one (partition ${partition}, offset ${message.offset})`);
+          this.logger.warn(
+            `skipped an engagement record that is not one (partition ${partition}, offset ${message.offset})`,
+          );
           continue;
         }
         records.push(record);
