@@ -4,6 +4,9 @@ import { isHeldOut } from '../libs/rules/src';
 import { createRule, settle, Stack, startStack } from './support/stack';
 import { eventually, identify, product, track } from './support/storefront';
 
+/** Per step the stats also carry opens and clicks (CONTRACT.md §6); this test's messages were never opened. */
+const NO_ENGAGEMENT = { opened: 0, clicked: 0, openRate: 0, clickRate: 0 };
+
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
@@ -271,6 +274,7 @@ describe('holdout and conversion attribution, end to end', () => {
       conversions: 2,
       revenue: 58.5,
       conversionRate: 0.5,
+      ...NO_ENGAGEMENT,
     });
     expect(rule.steps[1]).toEqual({
       step: 2,
@@ -281,6 +285,7 @@ describe('holdout and conversion attribution, end to end', () => {
       conversions: 0,
       revenue: 0,
       conversionRate: 0,
+      ...NO_ENGAGEMENT,
     });
     // The groups count sequences. Messaged: the first steps sent to early (40, in the window), late
     // (outside it), idle, and the visitor who became visitor-user (18.5); held out: heldA (25, after the

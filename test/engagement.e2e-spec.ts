@@ -187,7 +187,15 @@ describe('opens, clicks and last-click attribution, end to end', () => {
     const stats = await stack.v1(`/dispatches/stats?ruleId=${ruleId}`);
     const [rule] = stats.json.rules;
     expect(rule).toMatchObject({ sent: 2, opened: 1, clicked: 2, openRate: 0.5, clickRate: 1 });
-    expect(rule.stepEngagement).toEqual([
+    expect(
+      rule.steps.map(({ step, opened, clicked, openRate, clickRate }: Record<string, number>) => ({
+        step,
+        opened,
+        clicked,
+        openRate,
+        clickRate,
+      })),
+    ).toEqual([
       { step: 1, opened: 1, clicked: 1, openRate: 1, clickRate: 1 },
       { step: 2, opened: 0, clicked: 1, openRate: 0, clickRate: 1 },
     ]);

@@ -260,7 +260,20 @@ describe('funnel: opens and clicks', () => {
           revenue: 0,
           conversionRate: 0,
           steps: [
-            { step: 1, triggered: 4, sent: 4, failed: 0, suppressed: 0, conversions: 0, revenue: 0, conversionRate: 0 },
+            {
+              step: 1,
+              triggered: 4,
+              sent: 4,
+              failed: 0,
+              suppressed: 0,
+              conversions: 0,
+              revenue: 0,
+              conversionRate: 0,
+              opened: 2,
+              clicked: 1,
+              openRate: 0.5,
+              clickRate: 0.25,
+            },
           ],
           holdout: {
             messaged: { customers: 4, conversions: 0, revenue: 0, conversionRate: 0 },
@@ -271,7 +284,6 @@ describe('funnel: opens and clicks', () => {
           clicked: 1,
           openRate: 0.5,
           clickRate: 0.25,
-          stepEngagement: [{ step: 1, opened: 2, clicked: 1, openRate: 0.5, clickRate: 0.25 }],
         },
       ],
     };

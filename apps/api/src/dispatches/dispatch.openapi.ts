@@ -210,7 +210,6 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
       'trigger',
       'holdoutPercent',
       'steps',
-      'stepEngagement',
       'holdout',
     ],
     properties: {
@@ -221,15 +220,6 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
       ...funnel,
       ...engagement,
       steps: { type: 'array', items: ref('StepStats') },
-      stepEngagement: {
-        type: 'array',
-        description: 'opens and clicks of each entry of `steps`, in the same order',
-        items: {
-          type: 'object',
-          required: ['step', ...ENGAGEMENT_FIELDS],
-          properties: { step: { type: 'integer', minimum: 1 }, ...engagement },
-        },
-      },
       holdout: {
         type: 'object',
         required: ['messaged', 'heldOut', 'uplift'],
@@ -251,12 +241,13 @@ export const DISPATCH_SCHEMAS: SchemaComponents = {
   },
   StepStats: {
     type: 'object',
-    required: ['step', 'failed', 'suppressed', ...FUNNEL_FIELDS],
+    required: ['step', 'failed', 'suppressed', ...FUNNEL_FIELDS, ...ENGAGEMENT_FIELDS],
     properties: {
       step: { type: 'integer', minimum: 1 },
       ...funnel,
       failed: { type: 'integer', minimum: 0 },
       suppressed: { type: 'integer', minimum: 0 },
+      ...engagement,
     },
   },
   HoldoutGroup: {

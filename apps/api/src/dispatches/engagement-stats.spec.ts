@@ -21,11 +21,10 @@ describe('withEngagement', () => {
       { ruleId: 'other', step: 0, opened: 9, clicked: 9 },
     ]);
     expect(rule).toMatchObject({ opened: 3, clicked: 2, openRate: 0.5, clickRate: 2 / 6 });
-    expect(rule.stepEngagement).toEqual([
-      { step: 1, opened: 3, clicked: 1, openRate: 0.75, clickRate: 0.25 },
-      { step: 2, opened: 0, clicked: 1, openRate: 0, clickRate: 0.5 },
+    expect(rule.steps).toEqual([
+      { ...funnels[0].steps[0], opened: 3, clicked: 1, openRate: 0.75, clickRate: 0.25 },
+      { ...funnels[0].steps[1], opened: 0, clicked: 1, openRate: 0, clickRate: 0.5 },
     ]);
-    expect(rule.steps).toEqual(funnels[0].steps);
   });
 
   it('gives zero rates when nothing was sent', () => {
@@ -34,6 +33,6 @@ describe('withEngagement', () => {
       [],
     );
     expect(rule).toMatchObject({ opened: 0, clicked: 0, openRate: 0, clickRate: 0 });
-    expect(rule.stepEngagement.map((s) => s.openRate)).toEqual([0, 0]);
+    expect(rule.steps.map((s) => s.openRate)).toEqual([0, 0]);
   });
 });

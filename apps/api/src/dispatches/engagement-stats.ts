@@ -16,15 +16,10 @@ export interface Engagement {
   clickRate: number;
 }
 
-export interface StepEngagement extends Engagement {
-  /** 1-based, as in `steps`. */
-  step: number;
-}
-
-export type EngagedRuleStats = RuleStats &
+export type EngagedRuleStats = Omit<RuleStats, 'steps'> &
   Engagement & {
-    /** One per entry of `steps`, in the same order. */
-    stepEngagement: StepEngagement[];
+    /** Each step with its own opens and clicks (CONTRACT.md §6: per rule and step). */
+    steps: Array<RuleStats['steps'][number] & Engagement>;
   };
 
 const rate = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
@@ -44,11 +39,11 @@ export function withEngagement(
 ): EngagedRuleStats[] {
   const byStep = new Map(counts.map((c) => [`${c.ruleId}\u0000${c.step + 1}`, c]));
   return rules.map((rule) => {
-    const stepEngagement = rule.steps.map((s) => {
+    const steps = rule.steps.map((s) => {
       const count = byStep.get(`${rule.ruleId}\u0000${s.step}`);
-      return { step: s.step, ...engagement(count?.opened ?? 0, count?.clicked ?? 0, s.sent) };
+      return { ...s, ...engagement(count?.opened ?? 0, count?.clicked ?? 0, s.sent) };
     });
-    const sum = (field: 'opened' | 'clicked') => stepEngagement.reduce((total, s) => total + s[field], 0);
-    return { ...rule, ...engagement(sum('opened'), sum('clicked'), rule.sent), stepEngagement };
+    const sum = (field: 'opened' | 'clicked') => steps.reduce((total, s) => total + s[field], 0);
+    return { ...rule, ...engagement(sum('opened'), sum('clicked'), rule.sent), steps };
   });
 }

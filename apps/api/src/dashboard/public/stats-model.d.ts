@@ -58,7 +58,6 @@ export interface RuleStats extends Outcome {
   clicked?: number;
   openRate?: number;
   clickRate?: number;
-  stepEngagement?: Array<Engagement & { step: number }>;
 }
 
 /** GET /v1/dispatches/stats: `rows` always; the rest only from an API that reports them. */

@@ -115,18 +115,6 @@ function countsFromRows(rows) {
   return perRule;
 }
 
-/** Each step with its opens and clicks (`stepEngagement`, by step number); as it was from an API without them. */
-function withStepEngagement(steps, stepEngagement) {
-  if (!Array.isArray(steps) || !Array.isArray(stepEngagement)) return steps;
-  const byStep = new Map(stepEngagement.map((e) => [e.step, e]));
-  return steps.map((step) => {
-    const e = byStep.get(step.step);
-    return e === undefined
-      ? step
-      : { ...step, opened: e.opened, clicked: e.clicked, openRate: e.openRate, clickRate: e.clickRate };
-  });
-}
-
 /**
  * One entry per rule with dispatches in the range, most triggered first. `conversions`, `revenue`,
  * `conversionRate`, `steps`, `holdout` and the opens and clicks are undefined when the API does not
@@ -154,7 +142,7 @@ export function funnel(stats, rulesById = new Map()) {
         conversions: rule.conversions,
         revenue: rule.revenue,
         conversionRate: rule.conversionRate,
-        steps: withStepEngagement(rule.steps, rule.stepEngagement),
+        steps: rule.steps,
         opened: rule.opened,
         clicked: rule.clicked,
         openRate: rule.openRate,
