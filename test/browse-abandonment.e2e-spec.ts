@@ -27,6 +27,8 @@ describe('browse abandonment, end to end', () => {
     rule = await createRule(stack, {
       name: 'Still looking?',
       trigger: 'browse_abandonment',
+      // The messages' links as written: tracking them is test/engagement.e2e-spec.ts's subject.
+      tracking: { clicks: false, opens: false },
       params: { minViews: 2, cooldown: 'P7D' },
       steps: [
         {

@@ -18,6 +18,8 @@ describe('consumable reorder, end to end', () => {
     refill = await createRule(stack, {
       name: 'Time to refill',
       trigger: 'consumable_reorder',
+      // The messages' links as written: tracking them is test/engagement.e2e-spec.ts's subject.
+      tracking: { clicks: false, opens: false },
       params: { defaultDays: 30, leadDays: 2 },
       steps: [
         {
@@ -123,6 +125,8 @@ describe('consumable reorder, end to end', () => {
     const shortCycle = await createRule(stack, {
       name: 'Short cycle',
       trigger: 'consumable_reorder',
+      // The messages' links as written: tracking them is test/engagement.e2e-spec.ts's subject.
+      tracking: { clicks: false, opens: false },
       params: { defaultDays: 20, leadDays: 1 },
       steps: [{ after: 'PT0S', channels: ['email'], email: { subject: 'Short cycle: {{ product.name }}', text: 'x' } }],
     });

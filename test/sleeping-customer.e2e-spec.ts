@@ -16,6 +16,8 @@ describe('sleeping customer, end to end', () => {
     winBack = await createRule(stack, {
       name: 'Win back',
       trigger: 'sleeping_customer',
+      // The messages' links as written: tracking them is test/engagement.e2e-spec.ts's subject.
+      tracking: { clicks: false, opens: false },
       params: { inactiveDays: 90 },
       steps: [
         {
@@ -141,6 +143,8 @@ describe('sleeping customer, end to end', () => {
     const oneTimers = await createRule(stack, {
       name: 'One-time buyers',
       trigger: 'sleeping_customer',
+      // The messages' links as written: tracking them is test/engagement.e2e-spec.ts's subject.
+      tracking: { clicks: false, opens: false },
       params: { inactiveDays: 90, maxOrders: 1 },
       steps: [
         { after: 'PT0S', channels: ['email'], email: { subject: 'Come back, {{ customer.first_name }}', text: 'x' } },
