@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import { Rule, Trigger } from '@beckon/rules';
 import { PendingStep } from './sequences';
 
 /** The dispatch log as triggers write to it: schedule steps, end sequences. */
@@ -48,7 +47,6 @@ export interface SurveyLinkClaim {
  * reads. Triggers hold their own SQL for the state they read; writes go through these.
  */
 export interface TriggerPorts {
-  enabledRules(tx: EntityManager, trigger: Trigger): Promise<Rule[]>;
   sequences: SequenceStore;
   stockRequests: StockRequests;
   /** The shop's zone, for customers who never said theirs (the one quiet hours use). */

@@ -5,22 +5,19 @@ import { TriggerPorts } from '@beckon/triggers';
 import { CapSettingsRepository } from '../capping/cap-settings.repository';
 import { StockRequestRepository } from '../catalog/stock-request.repository';
 import { DispatchRepository } from '../dispatch/dispatch.repository';
-import { RuleCache } from '../rules/rule-cache';
 
 export const TRIGGER_PORTS = Symbol('TRIGGER_PORTS');
 
 /** The engine's side of the trigger definitions: the repositories they write through. */
 export const triggerPortsProvider: FactoryProvider<TriggerPorts> = {
   provide: TRIGGER_PORTS,
-  inject: [BECKON_CONFIG, RuleCache, DispatchRepository, StockRequestRepository, CapSettingsRepository],
+  inject: [BECKON_CONFIG, DispatchRepository, StockRequestRepository, CapSettingsRepository],
   useFactory: (
     config: BeckonConfig,
-    rules: RuleCache,
     dispatches: DispatchRepository,
     requests: StockRequestRepository,
     capSettings: CapSettingsRepository,
   ): TriggerPorts => ({
-    enabledRules: (tx, trigger) => rules.enabledFor(trigger, tx),
     sequences: dispatches,
     stockRequests: requests,
     defaultTimezone: async (tx) => (await capSettings.load(tx)).defaultTimezone,
