@@ -21,7 +21,11 @@ export async function resolveOccasions(
     if (busy.has(d.customerId)) verdicts.set(d.id, { kind: 'postpone' });
     else if (rule === undefined) verdicts.set(d.id, { kind: 'end', reason: 'rule_deleted' });
     else if (!rule.enabled) verdicts.set(d.id, { kind: 'end', reason: 'rule_disabled' });
-    else byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), d]);
+    else {
+      const list = byTrigger.get(rule.trigger);
+      if (list === undefined) byTrigger.set(rule.trigger, [d]);
+      else list.push(d);
+    }
   }
   for (const [trigger, list] of byTrigger) {
     const definition = findDefinition(trigger);
