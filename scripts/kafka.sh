@@ -182,10 +182,11 @@ cluster_id() {
   if [[ -z "$id" && -s "$CLUSTER_ID_FILE" ]]; then
     id="$(head -n1 "$CLUSTER_ID_FILE")"
   fi
-  if [[ -z "$id" ]]; then
-    # a Kafka Uuid: 16 random bytes, base64url without padding (22 chars)
+  # A Kafka Uuid: 16 random bytes, base64url without padding (22 chars). Like Kafka's own
+  # Uuid.randomUuid, never one that starts with '-': the storage tool would read it as an option.
+  while [[ -z "$id" || "$id" == -* ]]; do
     id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-  fi
+  done
   printf '%s\n' "$id" >"$CLUSTER_ID_FILE"
   printf '%s\n' "$id"
 }
